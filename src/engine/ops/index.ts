@@ -1,0 +1,50 @@
+/**
+ * The op table: the only list of ops. The expression parser, the graph
+ * schema's op names, GET /v1/ops and the gradient tests all read it.
+ */
+import type { OpDef } from '../op.js';
+import abs from './abs.js';
+import add from './add.js';
+import clamp from './clamp.js';
+import cos from './cos.js';
+import div from './div.js';
+import dot from './dot.js';
+import exp from './exp.js';
+import expand from './expand.js';
+import log from './log.js';
+import logSoftmax from './log_softmax.js';
+import matmul from './matmul.js';
+import max from './max.js';
+import mean from './mean.js';
+import min from './min.js';
+import mm from './mm.js';
+import mseLoss from './mse_loss.js';
+import mul from './mul.js';
+import neg from './neg.js';
+import pow from './pow.js';
+import reciprocal from './reciprocal.js';
+import relu from './relu.js';
+import reshape from './reshape.js';
+import sigmoid from './sigmoid.js';
+import sin from './sin.js';
+import softmax from './softmax.js';
+import sqrt from './sqrt.js';
+import sub from './sub.js';
+import sum from './sum.js';
+import t from './t.js';
+import tan from './tan.js';
+import tanh from './tanh.js';
+import transpose from './transpose.js';
+import view from './view.js';
+
+export const OPS: readonly OpDef[] = [
+  add, sub, mul, div, neg, pow, reciprocal,
+  exp, log, sin, cos, tan, tanh, sigmoid, relu, abs, sqrt, clamp,
+  sum, mean, max, min, softmax, logSoftmax, mseLoss,
+  matmul, mm, dot,
+  view, reshape, expand, t, transpose,
+];
+
+export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map(OPS.map((op) => [op.name, op]));
+
+export const OP_NAMES: readonly string[] = OPS.map((op) => op.name);

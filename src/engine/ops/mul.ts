@@ -1,0 +1,37 @@
+import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { zip } from '../kernels/elementwise.js';
+import { operands, resultDtype } from '../promote.js';
+import type { Tensor } from '../tensor.js';
+
+// d(a * b)/da = b, d(a * b)/db = a
+const Mul: Primitive = {
+  gradFn: 'MulBackward0',
+  forward: ([a, b]) => zip(a, b, resultDtype([a, b]), (x, y) => x * y),
+  backward: (g, { inputs: [a, b] }) => [
+    a.requiresGrad ? mul(g, b) : null,
+    b.requiresGrad ? mul(g, a) : null,
+  ],
+};
+
+export function mul(a: Tensor | number, b: Tensor | number): Tensor {
+  const [ta, tb] = operands(a, b);
+  return apply(Mul, [ta, tb], undefined);
+}
+
+export default defineOp({
+  name: 'mul',
+  summary: 'Elementwise product with broadcasting (`a * b`).',
+  params: [
+    { name: 'input', kind: 'tensor|number' },
+    { name: 'other', kind: 'tensor|number' },
+  ],
+  gradFns: ['MulBackward0'],
+  method: true,
+  function: true,
+  operators: ['*'],
+  examples: [{ args: [{ tensor: [2, 3] }, { tensor: [2, 1] }] }, { args: [{ tensor: [3] }, 3] }],
+  call: ({ input, other }): Value => {
+    if (typeof input === 'number' && typeof other === 'number') return input * other;
+    return mul(input as Tensor | number, other as Tensor | number);
+  },
+});
