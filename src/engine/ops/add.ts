@@ -29,6 +29,8 @@ export default defineOp({
   examples: [{ args: [{ tensor: [2, 3] }, { tensor: [3] }] }, { args: [2.5, { tensor: [4] }] }],
   call: ({ input, other }): Value => {
     if (typeof input === 'number' && typeof other === 'number') return input + other;
-    return add(input as Tensor | number, other as Tensor | number);
+    // Python's reflected operator (`2 + x` is x.__radd__(2)) puts the tensor first.
+    if (typeof input === 'number') return add(other as Tensor, input);
+    return add(input as Tensor, other as Tensor | number);
   },
 });

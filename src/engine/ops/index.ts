@@ -20,6 +20,7 @@ import min from './min.js';
 import mm from './mm.js';
 import mseLoss from './mse_loss.js';
 import mul from './mul.js';
+import mv from './mv.js';
 import neg from './neg.js';
 import pow from './pow.js';
 import reciprocal from './reciprocal.js';
@@ -29,20 +30,22 @@ import sigmoid from './sigmoid.js';
 import sin from './sin.js';
 import softmax from './softmax.js';
 import sqrt from './sqrt.js';
+import squeeze from './squeeze.js';
 import sub from './sub.js';
 import sum from './sum.js';
 import t from './t.js';
 import tan from './tan.js';
 import tanh from './tanh.js';
 import transpose from './transpose.js';
+import unsqueeze from './unsqueeze.js';
 import view from './view.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
   exp, log, sin, cos, tan, tanh, sigmoid, relu, abs, sqrt, clamp,
   sum, mean, max, min, softmax, logSoftmax, mseLoss,
-  matmul, mm, dot,
-  view, reshape, expand, t, transpose,
+  matmul, mm, mv, dot,
+  view, reshape, expand, t, transpose, squeeze, unsqueeze,
 ];
 
 export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map(OPS.map((op) => [op.name, op]));

@@ -32,6 +32,8 @@ export default defineOp({
   examples: [{ args: [{ tensor: [2, 3] }, { tensor: [2, 1] }] }, { args: [{ tensor: [3] }, 3] }],
   call: ({ input, other }): Value => {
     if (typeof input === 'number' && typeof other === 'number') return input * other;
-    return mul(input as Tensor | number, other as Tensor | number);
+    // Python's reflected operator (`2 * x` is x.__rmul__(2)) puts the tensor first.
+    if (typeof input === 'number') return mul(other as Tensor, input);
+    return mul(input as Tensor, other as Tensor | number);
   },
 });

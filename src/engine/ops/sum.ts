@@ -1,6 +1,6 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
-import { reduceDims, reducedShape } from '../kernels/reduce.js';
+import { reducedShape, sumDims } from '../kernels/reduce.js';
 import { sumAll } from '../kernels/sum.js';
 import { Tensor } from '../tensor.js';
 import { expand } from './expand.js';
@@ -15,7 +15,7 @@ interface SumAttrs {
 // d sum(x)/dx_i = 1: the gradient is the output gradient expanded back over the reduced dims
 const Sum: Primitive<SumAttrs> = {
   gradFn: 'SumBackward0',
-  forward: ([x], { dims, keepdim }) => (dims === null ? sumAll(x) : reduceDims(x, dims, keepdim, 0, (a, v) => a + v)),
+  forward: ([x], { dims, keepdim }) => (dims === null ? sumAll(x) : sumDims(x, dims, keepdim)),
   backward: (g, { inputs: [x], attrs }) => [expandReduced(g, x.shape, attrs.dims, attrs.keepdim)],
 };
 

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const Problem = z
+  .object({
+    type: z.string().describe('A URI naming the kind of problem.'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().describe("What went wrong, in PyTorch's words where PyTorch has them."),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ pointer: z.string().describe('JSON pointer into the request body.'), detail: z.string() }))
+      .optional()
+      .describe('Every validation problem, for 400 answers.'),
+    position: z
+      .object({ line: z.number().int(), column: z.number().int(), offset: z.number().int() })
+      .optional()
+      .describe('Where in the expression a parse error is.'),
+    node: z.string().optional().describe('The statement or graph node that failed.'),
+    limit: z.object({ name: z.string(), value: z.number() }).optional().describe('The limit that was exceeded.'),
+  })
+  .meta({ id: 'Problem', description: 'An RFC 9457 problem details object (application/problem+json).' });

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { OP_NAMES } from '../src/engine/ops/index.js';
+import type { Limits } from './limits.js';
+import { NestedNumbers, tensorInputSchema, TensorAnswer } from './tensor.js';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names that would reach Object.prototype if ever used as plain keys. */
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
+const Identifier = z
+  .string()
+  .max(64)
+  .regex(IDENTIFIER, 'must be an identifier (letters, digits, _; not starting with a digit)')
+  .refine((s) => !RESERVED.has(s), 'this name is reserved');
+
+const GraphArg = z.union([z.string().max(64), z.number(), z.boolean(), z.null(), z.array(z.number()).max(8)]);
+
+export function programSchemas(limits: Limits) {
+  const TensorInput = tensorInputSchema(limits);
+
+  const GraphNode = z
+    .strictObject({
+      id: Identifier.describe('The name of this node; later nodes refer to it.'),
+      op: z.string().max(64).describe(`An op of GET /v1/ops (${OP_NAMES.join(', ')}) or a custom function.`),
+      args: z.array(GraphArg).max(16).default([]),
+      kwargs: z.record(Identifier, GraphArg).default({}),
+    })
+    .meta({ id: 'GraphNode', description: 'One node of the graph form: a string argument names an input or an earlier node; a number is a Python number.' });
+
+  const CustomFunction = z
+    .strictObject({
+      params: z.array(Identifier).min(1).max(8),
+      forward: z.string().min(1).max(limits.maxExprLength),
+      backward: z.array(z.string().min(1).max(limits.maxExprLength)).min(1).max(8),
+    })
+    .refine((f) => f.backward.length === f.params.length, { message: 'backward must give one expression per param', path: ['backward'] })
+    .meta({
+      id: 'CustomFunction',
+      description: 'A custom autograd function: forward is an expression of the params; backward gives one expression per param, seeing the params and grad_output. Both run exactly as written.',
+    });
+
+  const BackwardOptions = z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        of: Identifier.optional().describe('The statement to call backward() on (default: the result).'),
+        gradient: NestedNumbers.nullable().default(null).describe('The gradient of a non-scalar root.'),
+        retain_grad: z.array(Identifier).max(limits.maxStatements).default([]).describe('Non-leaf tensors whose .grad to keep.'),
+      }),
+    ])
+    .default(true)
+    .meta({ id: 'BackwardOptions', description: 'true: result.backward(); false: no backward; or an object with of, gradient, retain_grad.' });
+
+  const EvaluateRequest = z
+    .strictObject({
+      inputs: z
+        .record(Identifier, TensorInput)
+        .default({})
+        .refine((inputs) => Object.keys(inputs).length <= limits.maxInputs, `at most ${limits.maxInputs} inputs (limit maxInputs)`),
+      expr: z.string().max(limits.maxExprLength, `longer than ${limits.maxExprLength} characters (limit maxExprLength)`).optional(),
+      graph: z.array(GraphNode).min(1).max(limits.maxStatements, `more than ${limits.maxStatements} nodes (limit maxStatements)`).optional(),
+      functions: z
+        .record(Identifier, CustomFunction)
+        .optional()
+        .refine((f) => f === undefined || Object.keys(f).length <= limits.maxFunctions, `at most ${limits.maxFunctions} functions (limit maxFunctions)`),
+      backward: BackwardOptions,
+    })
+    .superRefine((body, ctx) => {
+      if ((body.expr === undefined) === (body.graph === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'give exactly one of expr or graph', path: [] });
+      }
+    })
+    .meta({
+      id: 'EvaluateRequest',
+      description: 'One autograd program: named input tensors, the program as an expression or a graph, optional custom functions and backward options.',
+      examples: [
+        { inputs: { x: 2 }, expr: 'y = x ** 2' },
+        {
+          inputs: { x: { linspace: { start: -10, end: 10, steps: 10 } } },
+          expr: 'Y = x ** 2\ny = torch.sum(Y)',
+          backward: { of: 'y', retain_grad: ['Y'] },
+        },
+      ],
+    });
+
+  return { TensorInput, GraphNode, CustomFunction, BackwardOptions, EvaluateRequest };
+}
+
+type Schemas = ReturnType<typeof programSchemas>;
+export type EvaluateRequest = z.infer<Schemas['EvaluateRequest']>;
+export type GraphNodeInput = z.infer<Schemas['GraphNode']>;
+export type BackwardOptionsInput = z.infer<Schemas['BackwardOptions']>;
+
+export const TraceNode = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    next: z.array(z.tuple([z.number().int().nullable(), z.number().int()])).optional(),
+    variable: z.string().nullable().optional(),
+  })
+  .meta({ id: 'TraceNode', description: "A backward node: PyTorch's name and next_functions as [node id or null, output_nr]." });
+
+export const Trace = z
+  .object({ root: z.number().int(), nodes: z.array(TraceNode) })
+  .nullable()
+  .meta({ id: 'Trace', description: "The backward graph from the result's grad_fn; null when the result has none." });
+
+export const EvaluateAnswer = z
+  .object({
+    result: z.string(),
+    tensors: z.record(z.string(), TensorAnswer),
+    trace: Trace,
+  })
+  .meta({ id: 'EvaluateAnswer', description: 'Every input and every named statement as PyTorch would report it, and the backward graph.' });
+
+export type EvaluateAnswer = z.infer<typeof EvaluateAnswer>;
+export type TraceJson = z.infer<typeof Trace>;

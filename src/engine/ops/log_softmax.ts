@@ -1,0 +1,38 @@
+import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { normalizeDim } from '../kernels/reduce.js';
+import { softmaxAlong } from '../kernels/softmax.js';
+import type { Tensor } from '../tensor.js';
+import { exp } from './exp.js';
+import { mul } from './mul.js';
+import { sub } from './sub.js';
+import { sum } from './sum.js';
+
+interface LogSoftmaxAttrs {
+  dim: number;
+}
+
+// d log_softmax(x)_i/dx_j = δ_ij - softmax(x)_j: grad_input = g - exp(y) * sum(g, dim, keepdim=True), from the saved result
+const LogSoftmax: Primitive<LogSoftmaxAttrs> = {
+  gradFn: 'LogSoftmaxBackward0',
+  forward: ([x], { dim }) => softmaxAlong(x, dim, true),
+  backward: (g, { output, attrs: { dim } }) => [sub(g, mul(exp(output), sum(g, dim, true)))],
+};
+
+/** x - log(sum(exp(x))) along `dim`, computed as (x - max) - log(sum(exp(x - max))). */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  return apply(LogSoftmax, [x], { dim: normalizeDim(dim, x.ndim) });
+}
+
+export default defineOp({
+  name: 'log_softmax',
+  summary: 'The logarithm of softmax along `dim`, computed stably.',
+  params: [
+    { name: 'input', kind: 'tensor' },
+    { name: 'dim', kind: 'int' },
+  ],
+  gradFns: ['LogSoftmaxBackward0'],
+  method: true,
+  function: true,
+  examples: [{ args: [{ tensor: [5] }, 0] }, { args: [{ tensor: [2, 3] }, 1] }, { args: [{ tensor: [3, 2] }], kwargs: { dim: 0 } }],
+  call: ({ input, dim }): Value => logSoftmax(input as Tensor, dim as number),
+});

@@ -1,0 +1,27 @@
+import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { map } from '../kernels/elementwise.js';
+import type { Tensor } from '../tensor.js';
+
+// d(-x)/dx = -1
+const Neg: Primitive = {
+  gradFn: 'NegBackward0',
+  forward: ([x]) => map(x, (v) => -v),
+  backward: (g) => [neg(g)],
+};
+
+export function neg(x: Tensor): Tensor {
+  return apply(Neg, [x], undefined);
+}
+
+export default defineOp({
+  name: 'neg',
+  summary: 'Elementwise negation (`-x`).',
+  params: [{ name: 'input', kind: 'tensor|number' }],
+  gradFns: ['NegBackward0'],
+  method: true,
+  function: true,
+  operators: ['unary -'],
+  examples: [{ args: [{ tensor: [2, 2] }] }, { args: [{ tensor: [] }] }],
+  // A negated Python number stays a number, so literals like -1 keep Python semantics.
+  call: ({ input }): Value => (typeof input === 'number' ? -input : neg(input as Tensor)),
+});

@@ -1,0 +1,27 @@
+import { apply, defineOp, type Primitive } from '../op.js';
+import { map } from '../kernels/elementwise.js';
+import type { Tensor } from '../tensor.js';
+import { mul } from './mul.js';
+
+// d relu(x)/dx = 1 where out > 0, else 0 (relu'(0) = 0); the mask is data, so the rule stays linear in g
+const Relu: Primitive = {
+  gradFn: 'ReluBackward0',
+  // like std::max(x, 0): NaN and -0 pass through
+  forward: ([x]) => map(x, (v) => (v < 0 ? 0 : v)),
+  backward: (g, { output }) => [mul(g, map(output, (v) => (v <= 0 ? 0 : 1)))],
+};
+
+export function relu(x: Tensor): Tensor {
+  return apply(Relu, [x], undefined);
+}
+
+export default defineOp({
+  name: 'relu',
+  summary: 'Elementwise max(x, 0).',
+  params: [{ name: 'input', kind: 'tensor' }],
+  gradFns: ['ReluBackward0'],
+  method: true,
+  function: true,
+  examples: [{ args: [{ tensor: [2, 4] }] }, { args: [{ tensor: [] }] }],
+  call: ({ input }) => relu(input as Tensor),
+});

@@ -1,0 +1,37 @@
+import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { normalizeDim } from '../kernels/reduce.js';
+import { softmaxAlong } from '../kernels/softmax.js';
+import type { Tensor } from '../tensor.js';
+import { mul } from './mul.js';
+import { sub } from './sub.js';
+import { sum } from './sum.js';
+
+interface SoftmaxAttrs {
+  dim: number;
+}
+
+// d softmax(x)_i/dx_j = y_i (δ_ij - y_j): grad_input = y * (g - sum(g * y, dim, keepdim=True)), from the saved result
+const Softmax: Primitive<SoftmaxAttrs> = {
+  gradFn: 'SoftmaxBackward0',
+  forward: ([x], { dim }) => softmaxAlong(x, dim, false),
+  backward: (g, { output, attrs: { dim } }) => [mul(output, sub(g, sum(mul(g, output), dim, true)))],
+};
+
+/** exp(x) / sum(exp(x)) along `dim`, computed as exp(x - max) for stability. */
+export function softmax(x: Tensor, dim: number): Tensor {
+  return apply(Softmax, [x], { dim: normalizeDim(dim, x.ndim) });
+}
+
+export default defineOp({
+  name: 'softmax',
+  summary: 'exp(x) normalised to sum to 1 along `dim`.',
+  params: [
+    { name: 'input', kind: 'tensor' },
+    { name: 'dim', kind: 'int' },
+  ],
+  gradFns: ['SoftmaxBackward0'],
+  method: true,
+  function: true,
+  examples: [{ args: [{ tensor: [5] }, 0] }, { args: [{ tensor: [2, 3] }, 1] }, { args: [{ tensor: [3, 2] }], kwargs: { dim: 0 } }],
+  call: ({ input, dim }): Value => softmax(input as Tensor, dim as number),
+});

@@ -1,0 +1,27 @@
+import { apply, defineOp, type Primitive } from '../op.js';
+import { map } from '../kernels/elementwise.js';
+import type { Tensor } from '../tensor.js';
+import { div } from './div.js';
+import { mul } from './mul.js';
+
+// d sqrt(x)/dx = 1 / (2 sqrt(x)), from the saved result: g / (2 * out); sqrt'(0) = +inf
+const Sqrt: Primitive = {
+  gradFn: 'SqrtBackward0',
+  forward: ([x]) => map(x, Math.sqrt),
+  backward: (g, { output }) => [div(g, mul(output, 2))],
+};
+
+export function sqrt(x: Tensor): Tensor {
+  return apply(Sqrt, [x], undefined);
+}
+
+export default defineOp({
+  name: 'sqrt',
+  summary: 'Elementwise square root.',
+  params: [{ name: 'input', kind: 'tensor' }],
+  gradFns: ['SqrtBackward0'],
+  method: true,
+  function: true,
+  examples: [{ args: [{ tensor: [2, 3], domain: 'positive' }] }, { args: [{ tensor: [], domain: 'positive' }] }],
+  call: ({ input }) => sqrt(input as Tensor),
+});

@@ -1,0 +1,57 @@
+import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { map, scalarIn, zip } from '../kernels/elementwise.js';
+import { operands, resultDtype } from '../promote.js';
+import type { Tensor } from '../tensor.js';
+import { neg } from './neg.js';
+
+// d(a - b)/da = 1, d(a - b)/db = -1; the engine sums broadcast gradients back.
+const Sub: Primitive = {
+  gradFn: 'SubBackward0',
+  forward: ([a, b]) => zip(a, b, resultDtype([a, b]), (x, y) => x - y),
+  backward: (g, { inputs: [a, b] }) => [a.requiresGrad ? g : null, b.requiresGrad ? neg(g) : null],
+};
+
+interface RsubAttrs {
+  /** The Python number on the left of `number - tensor`: an attribute, not an input. */
+  minuend: number;
+}
+
+// d(c - x)/dx = -1
+const Rsub: Primitive<RsubAttrs> = {
+  gradFn: 'RsubBackward1',
+  forward: ([x], { minuend }) => {
+    const c = scalarIn(x.dtype, minuend);
+    return map(x, (v) => c - v);
+  },
+  backward: (g) => [neg(g)],
+};
+
+/** `a - b`; `number - tensor` runs PyTorch's rsub, whose node has the tensor as its only input. */
+export function sub(a: Tensor | number, b: Tensor | number): Tensor {
+  if (typeof a === 'number' && typeof b !== 'number') return apply(Rsub, [b], { minuend: a });
+  const [ta, tb] = operands(a, b);
+  return apply(Sub, [ta, tb], undefined);
+}
+
+export default defineOp({
+  name: 'sub',
+  summary: 'Elementwise difference with broadcasting (`a - b`).',
+  params: [
+    { name: 'input', kind: 'tensor|number' },
+    { name: 'other', kind: 'tensor|number' },
+  ],
+  gradFns: ['SubBackward0', 'RsubBackward1'],
+  method: true,
+  function: true,
+  operators: ['-'],
+  examples: [
+    { args: [{ tensor: [2, 3] }, { tensor: [3] }] },
+    { args: [{ tensor: [3] }, 1.5] },
+    { args: [2.5, { tensor: [4] }] },
+    { args: [{ tensor: [] }, { tensor: [2] }] },
+  ],
+  call: ({ input, other }): Value => {
+    if (typeof input === 'number' && typeof other === 'number') return input - other;
+    return sub(input as Tensor | number, other as Tensor | number);
+  },
+});

@@ -1,0 +1,98 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { type ProblemCode, ProblemError, type ProblemExtras, toProblem } from '../errors.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+interface ZodIssueLike {
+  code?: string;
+  keyword?: string;
+  message: string;
+  path?: PropertyKey[];
+  instancePath?: string;
+  params?: { errors?: ZodIssueLike[][] };
+  errors?: ZodIssueLike[][];
+}
+
+/** RFC 6901: `~` and `/` inside a segment are escaped. */
+function pointer(path: readonly PropertyKey[]): string {
+  return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/**
+ * Zod reports a failed union as one issue holding every branch's issues; the
+ * branch that got deepest into the value is the one the client meant.
+ */
+function flattenIssues(issues: readonly ZodIssueLike[], base: PropertyKey[]): { pointer: string; detail: string }[] {
+  return issues.flatMap((issue) => {
+    const path = [...base, ...(issue.path ?? [])];
+    const branches = issue.errors ?? issue.params?.errors;
+    if ((issue.code ?? issue.keyword) === 'invalid_union' && branches && branches.length > 0) {
+      const depth = (branch: ZodIssueLike[]) => Math.max(...branch.map((i) => (i.path?.length ?? 0) + (i.errors ? 1 : 0)));
+      const best = branches.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+      return flattenIssues(best, path);
+    }
+    return [{ pointer: pointer(path), detail: issue.message }];
+  });
+}
+
+function validationProblem(error: FastifyError): { detail: string; errors: { pointer: string; detail: string }[] } {
+  const issues = (error.validation ?? []) as unknown as ZodIssueLike[];
+  const errors = issues.flatMap((issue) => {
+    const base = (issue.instancePath ?? '').split('/').filter(Boolean);
+    return flattenIssues([{ ...issue, path: [] }], base);
+  });
+  const first = errors[0];
+  const detail = first ? `${first.pointer || '(body)'}: ${first.detail}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}` : 'invalid request';
+  return { detail, errors };
+}
+
+/** Maps fastify's own 4xx errors (body parsing, size, media type) onto our codes. */
+function codeForFastifyError(error: FastifyError): ProblemCode {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'body-too-large';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported-media-type';
+  if (error.statusCode === 413) return 'body-too-large';
+  if (error.statusCode === 415) return 'unsupported-media-type';
+  if (error.statusCode === 404) return 'not-found';
+  if (error.statusCode === 405) return 'method-not-allowed';
+  if (error.statusCode === 429) return 'too-many-requests';
+  if (error.statusCode === 503) return 'overloaded';
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return 'invalid-json';
+  }
+  return 'invalid-request';
+}
+
+export function sendProblem(reply: FastifyReply, code: ProblemCode, detail: string, extras: ProblemExtras = {}): FastifyReply {
+  const problem = toProblem(code, detail, extras);
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+async function problems(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof ProblemError) {
+      return sendProblem(reply, error.code, error.message, error.extras);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const { detail, errors } = validationProblem(error);
+      return sendProblem(reply, 'invalid-request', detail, { errors });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = codeForFastifyError(error);
+      return sendProblem(reply, code, error.message);
+    }
+    if (error instanceof RangeError) {
+      // An allocation or size the limits did not foresee: the program, not the service, is at fault.
+      request.log.warn({ err: error }, 'range error during evaluation');
+      return sendProblem(reply, 'limit-exceeded', `the program needs more memory than this service allows (${error.message})`);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, 'internal', 'An internal error occurred; it has been logged.');
+  });
+
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not-found', `no route ${request.method} ${request.url}`));
+}
+
+export default fp(problems, { name: 'problems' });

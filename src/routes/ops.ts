@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { OPS } from '../engine/ops/index.js';
+
+const OpEntry = z
+  .object({
+    name: z.string(),
+    summary: z.string(),
+    arity: z.number().int().describe('Positional tensor-or-number parameters.'),
+    params: z.array(z.object({ name: z.string(), kind: z.string(), required: z.boolean(), keyword_only: z.boolean(), variadic: z.boolean() })),
+    grad_fns: z.array(z.string()),
+    method: z.boolean(),
+    function: z.boolean(),
+    operators: z.array(z.string()),
+  })
+  .meta({ id: 'OpEntry' });
+
+const OpCatalogue = z.object({ ops: z.array(OpEntry) }).meta({ id: 'OpCatalogue' });
+
+/** The catalogue is the op table, described. */
+const catalogue = {
+  ops: OPS.map((op) => ({
+    name: op.name,
+    summary: op.summary,
+    arity: op.params.filter((p) => p.kind === 'tensor' || p.kind === 'tensor|number').length,
+    params: op.params.map((p) => ({
+      name: p.name,
+      kind: p.kind,
+      required: p.default === undefined,
+      keyword_only: p.keywordOnly ?? false,
+      variadic: p.variadic ?? false,
+    })),
+    grad_fns: [...op.gradFns],
+    method: op.method,
+    function: op.function,
+    operators: [...(op.operators ?? [])],
+  })),
+};
+
+export const opsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/v1/ops', {
+    schema: { tags: ['catalogue'], summary: 'The op catalogue, generated from the engine op table', response: { 200: OpCatalogue } },
+    handler: async () => catalogue,
+  });
+};
