@@ -60,7 +60,10 @@ export function programSchemas(limits: Limits) {
       expr: z.string().max(limits.maxExprLength, `longer than ${limits.maxExprLength} characters (limit maxExprLength)`).optional(),
       graph: z.array(GraphNode).min(1).max(limits.maxStatements, `more than ${limits.maxStatements} nodes (limit maxStatements)`).optional(),
       functions: z
-        .record(Identifier, CustomFunction)
+        .record(
+          Identifier.refine((name) => !OP_NAMES.includes(name), 'a custom function may not take the name of a built-in op'),
+          CustomFunction,
+        )
         .optional()
         .refine((f) => f === undefined || Object.keys(f).length <= limits.maxFunctions, `at most ${limits.maxFunctions} functions (limit maxFunctions)`),
       backward: BackwardOptions,

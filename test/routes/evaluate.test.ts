@@ -112,3 +112,16 @@ describe('POST /v1/evaluate refuses', () => {
     expect(r.headers['content-type']).toContain('application/problem+json');
   });
 });
+
+describe('custom functions', () => {
+  it('may not take the name of a built-in op', async () => {
+    const r = await post({ inputs: { x: 1 }, functions: { relu: { params: ['i'], forward: 'i', backward: ['grad_output'] } }, expr: 'relu(x)' });
+    expectProblem(r, 400);
+    expect(r.body.errors[0].pointer).toBe('/functions/relu');
+  });
+
+  it('whose forward does not parse are a 422 naming the position', async () => {
+    const r = await post({ inputs: { x: 1 }, functions: { F1: { params: ['i'], forward: 'i ** ', backward: ['grad_output'] } }, expr: 'F1(x)' });
+    expectProblem(r, 422);
+  });
+});
