@@ -6,6 +6,7 @@ import problems from './plugins/problems.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { healthRoutes } from './routes/health.js';
 import { opsRoutes } from './routes/ops.js';
+import { plotRoutes } from './routes/plot.js';
 
 export interface AppOptions {
   limits?: Limits;
@@ -33,5 +34,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(healthRoutes);
   await app.register(opsRoutes);
   await app.register(evaluateRoutes, { limits });
+  await app.register(plotRoutes, { limits });
   return app;
 }
