@@ -46,10 +46,14 @@ export function programSchemas(limits: Limits) {
         of: Identifier.optional().describe('The statement to call backward() on (default: the result).'),
         gradient: NestedNumbers.nullable().default(null).describe('The gradient of a non-scalar root.'),
         retain_grad: z.array(Identifier).max(limits.maxStatements).default([]).describe('Non-leaf tensors whose .grad to keep.'),
+        create_graph: z
+          .boolean()
+          .optional()
+          .describe('backward(create_graph=True): the gradients are recorded, so each .grad has a grad_fn and can be differentiated again.'),
       }),
     ])
     .default(true)
-    .meta({ id: 'BackwardOptions', description: 'true: result.backward(); false: no backward; or an object with of, gradient, retain_grad.' });
+    .meta({ id: 'BackwardOptions', description: 'true: result.backward(); false: no backward; or an object with of, gradient, retain_grad, create_graph.' });
 
   const EvaluateRequest = z
     .strictObject({

@@ -19,6 +19,21 @@ export interface InputMeta {
 /** Maps the gradient of a node's output to one gradient per input edge (null: none). */
 export type BackwardFn = (gradOutput: Tensor) => (Tensor | null)[];
 
+/** A point where an op is not differentiable and its backward rule applied a convention (relu at 0, ...). */
+export interface KinkHit {
+  /** What was hit, e.g. `relu at 0`. */
+  kink: string;
+  /** The convention the backward rule applied, e.g. `relu'(0) = 0`. */
+  convention: string;
+  /** How many elements hit the kink. */
+  count: number;
+  /** Flat indices of the first few elements that hit it. */
+  indices: number[];
+}
+
+/** Finds the kinks a node's saved inputs hit (declared by the primitive; see op.ts). */
+export type KinkDetector = () => KinkHit[];
+
 let sequenceCounter = 0;
 
 /** A node of the backward graph (PyTorch's `torch.autograd.graph.Node`). */
@@ -33,6 +48,8 @@ export class Node {
   readonly sequenceNr: number;
   /** Non-leaf output whose `.grad` is kept (retain_grad). */
   retainedOutput: Tensor | null = null;
+  /** The primitive's kink detector over this node's saved values, if it declares one. */
+  kinks: KinkDetector | null = null;
 
   constructor(name: string, next: Edge[], inputMeta: InputMeta[], backward: BackwardFn, variable: Tensor | null = null) {
     this.name = name;
@@ -86,13 +103,14 @@ function accumulateIntoLeaf(leaf: Tensor, grad: Tensor): void {
  * Records `output` as produced by a backward node named `name` from `inputs`.
  * Called by op.ts only when grad mode is on and some input requires grad.
  */
-export function recordNode(name: string, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn): void {
+export function recordNode(name: string, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn, kinks: KinkDetector | null = null): void {
   const node = new Node(
     name,
     inputs.map(edgeOf),
     inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
     backward,
   );
+  node.kinks = kinks;
   output.requiresGrad = true;
   output.gradFn = node;
 }
@@ -114,7 +132,12 @@ export interface BackwardOptions {
   gradient?: Tensor | null;
   /** Record the backward computation so it can be differentiated again. */
   createGraph?: boolean;
+  /** Sees every node the loop runs (diagnostics); never changes the result. */
+  observer?: BackwardObserver;
 }
+
+/** Called after each node's backward rule ran, with its incoming gradient and what it returned. */
+export type BackwardObserver = (node: Node, gradOutput: Tensor, grads: readonly (Tensor | null)[]) => void;
 
 /** `root.backward(gradient)`: accumulates gradients into every reachable leaf. */
 export function backward(root: Tensor, options: BackwardOptions = {}): void {
@@ -124,12 +147,51 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
   if (!rootEdge.node) {
     throw new ProblemError('autograd-error', 'element 0 of tensors does not require grad and does not have a grad_fn');
   }
-  withGradMode(createGraph, () => runBackward(rootEdge.node as Node, seed));
+  withGradMode(createGraph, () => runBackward([{ node: rootEdge.node as Node, seed }], null, options.observer));
 }
 
-function rootGradient(root: Tensor, gradient: Tensor | null): Tensor {
+export interface GradOptions {
+  /** One gradient per output (null: ones, allowed for one-element outputs only). */
+  gradOutputs?: readonly (Tensor | null)[];
+  /** Record the computation of the gradients so they can be differentiated again. */
+  createGraph?: boolean;
+  /** An input the outputs do not depend on gets null instead of an error. */
+  allowUnused?: boolean;
+  observer?: BackwardObserver;
+}
+
+/**
+ * `torch.autograd.grad(outputs, inputs, grad_outputs, create_graph, allow_unused)`:
+ * the gradients of the outputs with respect to each input, returned instead of
+ * accumulated into `.grad`. Runs the same loop as backward(), capturing the
+ * gradient that reaches each input and running only nodes that lead to one.
+ */
+export function grad(outputs: readonly Tensor[], inputs: readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  const roots = outputs.map((output, i) => {
+    if (!output.requiresGrad) {
+      throw new ProblemError('autograd-error', `element ${i} of tensors does not require grad and does not have a grad_fn`);
+    }
+    return { node: edgeOf(output).node as Node, seed: rootGradient(output, options.gradOutputs?.[i] ?? null, i) };
+  });
+  const targets = inputs.map((input) => {
+    if (!input.requiresGrad) throw new ProblemError('autograd-error', 'One of the differentiated Tensors does not require grad');
+    return edgeOf(input).node as Node;
+  });
+  const captured = withGradMode(options.createGraph ?? false, () => runBackward(roots, new Set(targets), options.observer));
+  return targets.map((node) => {
+    const gradient = captured.get(node);
+    if (gradient !== undefined) return gradient;
+    if (options.allowUnused) return null;
+    throw new ProblemError(
+      'autograd-error',
+      'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
+    );
+  });
+}
+
+function rootGradient(root: Tensor, gradient: Tensor | null, index = 0): Tensor {
   if (!root.requiresGrad) {
-    throw new ProblemError('autograd-error', 'element 0 of tensors does not require grad and does not have a grad_fn');
+    throw new ProblemError('autograd-error', `element ${index} of tensors does not require grad and does not have a grad_fn`);
   }
   if (gradient === null) {
     if (root.numel !== 1) {
@@ -140,16 +202,16 @@ function rootGradient(root: Tensor, gradient: Tensor | null): Tensor {
   if (!sameShape(gradient.shape, root.shape)) {
     throw new ProblemError(
       'autograd-error',
-      `Mismatch in shape: grad_output[0] has a shape of ${formatSize(gradient.shape)} and output[0] has a shape of ${formatSize(root.shape)}.`,
+      `Mismatch in shape: grad_output[${index}] has a shape of ${formatSize(gradient.shape)} and output[${index}] has a shape of ${formatSize(root.shape)}.`,
     );
   }
   return gradient.dtype === root.dtype ? gradient : castTo(gradient, root.dtype);
 }
 
-/** Every node reachable from `root`, found with an explicit stack (no recursion). */
-function reachableNodes(root: Node): Node[] {
-  const seen = new Set<Node>([root]);
-  const stack = [root];
+/** Every node reachable from the roots, found with an explicit stack (no recursion). */
+function reachableNodes(roots: readonly Node[]): Node[] {
+  const seen = new Set<Node>(roots);
+  const stack = [...seen];
   while (stack.length > 0) {
     const node = stack.pop() as Node;
     for (const { node: child } of node.next) {
@@ -162,17 +224,35 @@ function reachableNodes(root: Node): Node[] {
   return [...seen];
 }
 
-function runBackward(root: Node, seed: Tensor): void {
+/**
+ * The one backward loop. With `capture` null it is backward(): every node runs
+ * and AccumulateGrad nodes write `.grad`. With a capture set it is grad(): the
+ * gradient reaching each captured node is returned, and only nodes through which
+ * a gradient can reach a captured node run (never AccumulateGrad).
+ */
+function runBackward(roots: readonly { node: Node; seed: Tensor }[], capture: ReadonlySet<Node> | null, observer?: BackwardObserver): Map<Node, Tensor> {
   // A node is created after every node it points to, so descending creation
   // order visits each node after all of its consumers: a topological order.
-  const order = reachableNodes(root).sort((a, b) => b.sequenceNr - a.sequenceNr);
-  const pending = new Map<Node, Tensor>([[root, seed]]);
+  const order = reachableNodes(roots.map((r) => r.node)).sort((a, b) => b.sequenceNr - a.sequenceNr);
+  const leadsToCapture = capture === null ? null : nodesLeadingTo(capture, order);
+  const pending = new Map<Node, Tensor>();
+  for (const { node, seed } of roots) {
+    const previous = pending.get(node);
+    pending.set(node, previous === undefined ? seed : accumulate(previous, seed));
+  }
+  const captured = new Map<Node, Tensor>();
   for (const node of order) {
     const gradOutput = pending.get(node);
     if (gradOutput === undefined) continue;
     pending.delete(node);
-    if (node.retainedOutput) node.retainedOutput.grad = gradOutput.requiresGrad && !isGradEnabled() ? gradOutput.detach() : gradOutput;
+    if (capture !== null) {
+      if (capture.has(node)) captured.set(node, gradOutput);
+      if (node.variable !== null || !leadsToCapture?.has(node)) continue;
+    } else if (node.retainedOutput) {
+      node.retainedOutput.grad = gradOutput.requiresGrad && !isGradEnabled() ? gradOutput.detach() : gradOutput;
+    }
     const grads = node.backward(gradOutput);
+    observer?.(node, gradOutput, grads);
     node.next.forEach((edge, i) => {
       const grad = grads[i];
       if (!edge.node || !grad) return;
@@ -181,6 +261,18 @@ function runBackward(root: Node, seed: Tensor): void {
       pending.set(edge.node, previous === undefined ? fitted : accumulate(previous, fitted));
     });
   }
+  return captured;
+}
+
+/** The nodes with an edge to a captured node or to a node that leads to one. */
+function nodesLeadingTo(capture: ReadonlySet<Node>, topological: readonly Node[]): Set<Node> {
+  const leads = new Set<Node>();
+  // Ascending creation order: every child is decided before its parents.
+  for (let i = topological.length - 1; i >= 0; i--) {
+    const node = topological[i];
+    if (node.next.some(({ node: child }) => child !== null && (capture.has(child) || leads.has(child)))) leads.add(node);
+  }
+  return leads;
 }
 
 /**

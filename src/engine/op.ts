@@ -1,5 +1,5 @@
 import { ProblemError } from '../errors.js';
-import { isGradEnabled, recordNode } from './autograd.js';
+import { isGradEnabled, type KinkHit, recordNode } from './autograd.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -14,14 +14,25 @@ export interface Primitive<Attrs = void> {
   forward(inputs: readonly Tensor[], attrs: Attrs): Tensor;
   /** One gradient per input (null where an input gets none), in the output's broadcast shape or the input's. */
   backward(gradOutput: Tensor, saved: { inputs: readonly Tensor[]; output: Tensor; attrs: Attrs }): (Tensor | null)[];
+  /**
+   * Where the saved values sit on a point the op is not differentiable at, and
+   * the convention the backward rule applies there (read by diagnostics only).
+   */
+  kinks?(saved: { inputs: readonly Tensor[]; output: Tensor; attrs: Attrs }): KinkHit[];
 }
 
 /** Runs a primitive and, if any input requires grad, records its backward node. */
 export function apply<Attrs>(primitive: Primitive<Attrs>, inputs: readonly Tensor[], attrs: Attrs): Tensor {
   const output = primitive.forward(inputs, attrs);
   if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
-    recordNode(primitive.gradFn, inputs, output, (gradOutput) =>
-      primitive.backward(gradOutput, { inputs, output, attrs }),
+    const saved = { inputs, output, attrs };
+    const kinks = primitive.kinks;
+    recordNode(
+      primitive.gradFn,
+      inputs,
+      output,
+      (gradOutput) => primitive.backward(gradOutput, saved),
+      kinks ? () => kinks(saved) : null,
     );
   }
   return output;
@@ -34,6 +45,7 @@ export type Value = Tensor | number | boolean | null | readonly number[];
 
 export type ParamKind =
   | 'tensor' // a Tensor
+  | 'tensor?' // a Tensor or None
   | 'number' // a Python number
   | 'tensor|number' // either
   | 'int' // a whole number (dimension, size)
@@ -69,6 +81,12 @@ export interface OpDef {
   call(args: Record<string, Value>): Value;
   /** Calls whose gradients the test suite checks against finite differences. */
   examples?: readonly GradExample[];
+  /**
+   * The op differentiates a graph (grad, jacobian, hessian): its tensor
+   * arguments are an output and a tensor it was computed from, so examples
+   * with independent random arguments do not apply.
+   */
+  differentiates?: boolean;
 }
 
 /** A tensor argument of a gradient example: random float64 data of this shape. */
@@ -154,6 +172,9 @@ function checkKind(op: OpDef, param: Param, value: Value): Value {
   switch (param.kind) {
     case 'tensor':
       if (!isTensor) throw kindError(op, param, 'Tensor', value);
+      return value;
+    case 'tensor?':
+      if (value !== null && !isTensor) throw kindError(op, param, 'Tensor', value);
       return value;
     case 'number':
       if (typeof value !== 'number') throw kindError(op, param, 'Number', value);

@@ -59,11 +59,11 @@ function namedTensors(program: LoweredProgram, env: ReadonlyMap<string, Value>, 
 
 function runBackward(options: EvaluateRequest['backward'], named: ReadonlyMap<string, Value>, result: Tensor): void {
   if (options === false) return;
-  const spec = options === true ? { of: undefined, gradient: null, retain_grad: [] as string[] } : options;
+  const spec = options === true ? { of: undefined, gradient: null, retain_grad: [] as string[], create_graph: false } : options;
   const root = spec.of === undefined ? result : lookupTensor(named, spec.of, 'backward.of');
   for (const name of spec.retain_grad) retainGrad(lookupTensor(named, name, 'backward.retain_grad'));
   const gradient = spec.gradient === null ? null : fromNested(spec.gradient, root.dtype);
-  backward(root, { gradient });
+  backward(root, { gradient, createGraph: spec.create_graph ?? false });
 }
 
 function lookupTensor(named: ReadonlyMap<string, Value>, name: string, field: string): Tensor {

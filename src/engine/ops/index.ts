@@ -11,8 +11,11 @@ import div from './div.js';
 import dot from './dot.js';
 import exp from './exp.js';
 import expand from './expand.js';
+import grad from './grad.js';
+import hessian from './hessian.js';
 import log from './log.js';
 import logSoftmax from './log_softmax.js';
+import jacobian from './jacobian.js';
 import matmul from './matmul.js';
 import max from './max.js';
 import mean from './mean.js';
@@ -46,6 +49,7 @@ export const OPS: readonly OpDef[] = [
   sum, mean, max, min, softmax, logSoftmax, mseLoss,
   matmul, mm, mv, dot,
   view, reshape, expand, t, transpose, squeeze, unsqueeze,
+  grad, jacobian, hessian,
 ];
 
 export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map(OPS.map((op) => [op.name, op]));

@@ -1,18 +1,37 @@
 import { apply, defineOp, type Primitive } from '../op.js';
-import { map } from '../kernels/elementwise.js';
+import { map, zip } from '../kernels/elementwise.js';
 import { rounder } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
+import { add } from './add.js';
 import { mul } from './mul.js';
-import { sub } from './sub.js';
 
-// d sigmoid(x)/dx = s(1 - s), from the saved result in PyTorch's order: (g * (1 - out)) * out
+// PyTorch's sigmoid_backward(g, out) = (g * (1 - out)) * out, one rounding per step;
+// differentiated again it is SigmoidBackwardBackward0:
+// d/dg = sigmoid_backward(gg, out), d/dout = gg * g * (1 - 2 out)
+const SigmoidBackward: Primitive = {
+  gradFn: 'SigmoidBackwardBackward0',
+  forward: ([g, out]) => {
+    const round = rounder(out.dtype);
+    return zip(g, out, out.dtype, (gv, o) => round(gv * round(1 - o)) * o);
+  },
+  backward: (gg, { inputs: [g, out] }) => [
+    g.requiresGrad ? sigmoidBackward(gg, out) : null,
+    out.requiresGrad ? mul(mul(gg, g), add(mul(out, -2), 1)) : null,
+  ],
+};
+
+function sigmoidBackward(g: Tensor, out: Tensor): Tensor {
+  return apply(SigmoidBackward, [g, out], undefined);
+}
+
+// d sigmoid(x)/dx = s(1 - s), from the saved result
 const Sigmoid: Primitive = {
   gradFn: 'SigmoidBackward0',
   forward: ([x]) => {
     const round = rounder(x.dtype);
     return map(x, (v) => 1 / round(1 + round(Math.exp(-v))));
   },
-  backward: (g, { output }) => [mul(mul(g, sub(1, output)), output)],
+  backward: (g, { output }) => [sigmoidBackward(g, output)],
 };
 
 export function sigmoid(x: Tensor): Tensor {

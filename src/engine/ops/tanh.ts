@@ -1,14 +1,33 @@
 import { apply, defineOp, type Primitive } from '../op.js';
-import { map } from '../kernels/elementwise.js';
+import { map, zip } from '../kernels/elementwise.js';
+import { rounder } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
-import { sub } from './sub.js';
 
-// d tanh(x)/dx = 1 - tanh²(x), from the saved result: g * (1 - out * out)
+// PyTorch's tanh_backward(g, out) = g * (1 - out * out), one rounding per step;
+// differentiated again it is TanhBackwardBackward0:
+// d/dg = tanh_backward(gg, out), d/dout = gg * (-2 * out * g)
+const TanhBackward: Primitive = {
+  gradFn: 'TanhBackwardBackward0',
+  forward: ([g, out]) => {
+    const round = rounder(out.dtype);
+    return zip(g, out, out.dtype, (gv, o) => gv * round(1 - round(o * o)));
+  },
+  backward: (gg, { inputs: [g, out] }) => [
+    g.requiresGrad ? tanhBackward(gg, out) : null,
+    out.requiresGrad ? mul(gg, mul(mul(out, -2), g)) : null,
+  ],
+};
+
+function tanhBackward(g: Tensor, out: Tensor): Tensor {
+  return apply(TanhBackward, [g, out], undefined);
+}
+
+// d tanh(x)/dx = 1 - tanh²(x), from the saved result
 const Tanh: Primitive = {
   gradFn: 'TanhBackward0',
   forward: ([x]) => map(x, Math.tanh),
-  backward: (g, { output }) => [mul(g, sub(1, mul(output, output)))],
+  backward: (g, { output }) => [tanhBackward(g, output)],
 };
 
 export function tanh(x: Tensor): Tensor {
