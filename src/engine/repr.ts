@@ -167,6 +167,14 @@ function formatElement(value: number, notation: Notation): string {
 /** Python's `'{:.Nf}'.format(value)`. */
 export function pythonFixed(value: number, digits: number): string {
   if (!Number.isFinite(value)) return pythonNonFinite(value);
+  // toFixed rounds the exact binary value too; only exact ties (and huge values) differ.
+  if (Math.abs(value) < 1e21 && !isDecimalTie(value, digits)) return signOf(value) + Math.abs(value).toFixed(digits);
+  return pythonFixedExact(value, digits);
+}
+
+/** pythonFixed by exact decimal expansion (BigInt): the reference, and the path for ties. */
+export function pythonFixedExact(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return pythonNonFinite(value);
   const { coefficient, scale } = exactDecimal(Math.abs(value));
   const scaled = scale <= digits ? coefficient * 10n ** BigInt(digits - scale) : roundHalfEven(coefficient, 10n ** BigInt(scale - digits));
   const text = scaled.toString().padStart(digits + 1, '0');
@@ -176,6 +184,22 @@ export function pythonFixed(value: number, digits: number): string {
 
 /** Python's `'{:.Ne}'.format(value)`. */
 export function pythonExponential(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return pythonNonFinite(value);
+  if (value !== 0) {
+    const candidate = Math.abs(value).toExponential(digits);
+    const exponent = Number(candidate.slice(candidate.indexOf('e') + 1));
+    // A rounding carry may have raised the exponent by one: rule out a tie at both.
+    if (exponent <= digits && !isDecimalTie(value, digits - exponent) && !isDecimalTie(value, digits - exponent + 1)) {
+      return signOf(value) + twoDigitExponent(candidate);
+    }
+  } else {
+    return signOf(value) + twoDigitExponent((0).toExponential(digits));
+  }
+  return pythonExponentialExact(value, digits);
+}
+
+/** pythonExponential by exact decimal expansion (BigInt): the reference, and the path for ties. */
+export function pythonExponentialExact(value: number, digits: number): string {
   if (!Number.isFinite(value)) return pythonNonFinite(value);
   let significand = 0n;
   let exponent = 0;
@@ -200,6 +224,24 @@ export function pythonExponential(value: number, digits: number): string {
 function pythonNonFinite(value: number): string {
   if (Number.isNaN(value)) return 'nan';
   return value > 0 ? 'inf' : '-inf';
+}
+
+/** JS writes `e+5`, Python `e+05`. */
+function twoDigitExponent(text: string): string {
+  const e = text.indexOf('e');
+  const exponent = text.slice(e + 2);
+  return exponent.length === 1 ? `${text.slice(0, e + 2)}0${exponent}` : text;
+}
+
+/**
+ * Whether value·10^digits lies exactly halfway between two integers (digits >= 0):
+ * that needs value = odd / 2^(digits+1), since 10^digits = 2^digits·5^digits.
+ * Multiplying by a power of two is exact, so the test is exact.
+ */
+function isDecimalTie(value: number, digits: number): boolean {
+  if (digits < 0) return true; // not decided here: the caller takes the exact path
+  const half = value * 2 ** (digits + 1);
+  return Number.isInteger(half) && !Number.isInteger(half / 2);
 }
 
 function signOf(value: number): string {
