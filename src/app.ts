@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, type Limits } from '../schemas/limits.js';
 import docs from './plugins/docs.js';
 import problems from './plugins/problems.js';
 import { evaluateRoutes } from './routes/evaluate.js';
+import { gradcheckRoutes } from './routes/gradcheck.js';
 import { healthRoutes } from './routes/health.js';
 import { opsRoutes } from './routes/ops.js';
 import { plotRoutes } from './routes/plot.js';
@@ -34,6 +35,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(healthRoutes);
   await app.register(opsRoutes);
   await app.register(evaluateRoutes, { limits });
+  await app.register(gradcheckRoutes, { limits });
   await app.register(plotRoutes, { limits });
   return app;
 }

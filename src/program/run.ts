@@ -38,7 +38,7 @@ export function evaluateProgram(request: EvaluateRequest, limits: Limits): Evalu
   };
 }
 
-function buildInputs(specs: EvaluateRequest['inputs'], limits: Limits): Map<string, Tensor> {
+export function buildInputs(specs: EvaluateRequest['inputs'], limits: Limits): Map<string, Tensor> {
   const entries = Object.entries(specs);
   // Count everything first: nothing is allocated for a request over the limit.
   const total = entries.reduce((n, [, spec]) => n + inputElements(spec), 0);
@@ -51,7 +51,7 @@ function buildInputs(specs: EvaluateRequest['inputs'], limits: Limits): Map<stri
 }
 
 /** Inputs first, then every statement's name (its last binding), in order. */
-function namedTensors(program: LoweredProgram, env: ReadonlyMap<string, Value>, inputs: ReadonlyMap<string, Tensor>): Map<string, Value> {
+export function namedTensors(program: LoweredProgram, env: ReadonlyMap<string, Value>, inputs: ReadonlyMap<string, Tensor>): Map<string, Value> {
   const named = new Map<string, Value>(inputs);
   for (const [name, ref] of program.named) named.set(name, resolveName(ref, env));
   return named;

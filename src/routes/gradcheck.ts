@@ -1,0 +1,21 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { GradcheckAnswer, gradcheckSchemas } from '../../schemas/gradcheck.js';
+import type { Limits } from '../../schemas/limits.js';
+import { gradcheck } from '../grading/gradcheck.js';
+import { problemResponses } from './evaluate.js';
+
+export const gradcheckRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
+  const { GradcheckRequest } = gradcheckSchemas(limits);
+  app.post('/v1/gradcheck', {
+    schema: {
+      tags: ['grading'],
+      summary: 'Check a program’s backward rules against finite differences (torch.autograd.gradcheck)',
+      description:
+        "Casts the inputs to float64, computes the analytical Jacobian through the program's own backward rules (custom functions exactly as written) and a central finite-difference Jacobian, and compares them with allclose (defaults eps 1e-6, atol 1e-5, rtol 1e-3, as torch.autograd.gradcheck). A failing check is a 200 with pass: false; 422 only when the program cannot run.",
+      body: GradcheckRequest,
+      response: { 200: GradcheckAnswer, ...problemResponses },
+    },
+    // The one evaluation call of this route (to move into the worker pool with the others).
+    handler: async (request) => gradcheck(request.body, limits),
+  });
+};
