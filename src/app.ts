@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { DEFAULT_LIMITS, type Limits } from '../schemas/limits.js';
 import docs from './plugins/docs.js';
 import problems from './plugins/problems.js';
+import staticAssets from './plugins/static.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { gradcheckRoutes } from './routes/gradcheck.js';
 import { healthRoutes } from './routes/health.js';
@@ -37,5 +38,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(evaluateRoutes, { limits });
   await app.register(gradcheckRoutes, { limits });
   await app.register(plotRoutes, { limits });
+  await app.register(staticAssets);
   return app;
 }
