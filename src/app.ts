@@ -1,6 +1,11 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LIMITS, type Limits } from '../schemas/limits.js';
+import { type Config, loadConfig } from './config.js';
+import evaluation from './plugins/evaluation.js';
+import metrics from './plugins/metrics.js';
+import overload from './plugins/overload.js';
+import requestLog, { requestIdFrom } from './plugins/request_log.js';
 import docs from './plugins/docs.js';
 import problems from './plugins/problems.js';
 import staticAssets from './plugins/static.js';
@@ -13,18 +18,29 @@ import { plotRoutes } from './routes/plot.js';
 export interface AppOptions {
   limits?: Limits;
   logger?: FastifyServerOptions['logger'];
+  /** Pool, budget, shedding, rate limit; each defaults to its value in src/config.ts. */
+  operations?: Partial<OperationsOptions>;
 }
+
+export type OperationsOptions = Pick<Config, 'evaluation' | 'overload' | 'rateLimit' | 'requestTimeoutMs' | 'trustProxy'>;
 
 /** Builds the fastify app: compilers, plugins, routes. Never listens; tests use inject(). */
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const operations: OperationsOptions = { ...loadConfig({}), ...options.operations };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: limits.maxBodyBytes,
     // A `__proto__` or `constructor.prototype` key is refused as a 400, never merged.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    genReqId: () => crypto.randomUUID(),
+    // x-request-id is taken from the client when it is a plain token, and always returned.
+    genReqId: requestIdFrom,
+    requestIdHeader: false,
+    // request_log writes one line per request instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestTimeout: operations.requestTimeoutMs,
+    trustProxy: operations.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -32,6 +48,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.removeContentTypeParser('text/plain');
 
   await app.register(problems);
+  await app.register(evaluation, { config: operations.evaluation });
+  await app.register(requestLog);
+  await app.register(metrics);
+  await app.register(overload, { overload: operations.overload, rateLimit: operations.rateLimit });
   await app.register(docs);
   await app.register(healthRoutes);
   await app.register(opsRoutes);

@@ -1,14 +1,34 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { loggerOptions } from './plugins/request_log.js';
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '0.0.0.0';
+/** Process entry: configuration, listen, graceful close. Everything else is in buildApp. */
+function configuration() {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`gradserve: ${error.message}\n`);
+    process.exit(1);
+  }
+}
 
-const app = await buildApp({ logger: { level: process.env.LOG_LEVEL ?? 'info' } });
-
-closeWithGrace({ delay: 10_000 }, async ({ err }) => {
-  if (err) app.log.error({ err }, 'closing after an error');
-  await app.close();
+const config = configuration();
+const app = await buildApp({
+  limits: config.limits,
+  logger: loggerOptions(config.logLevel),
+  operations: config,
 });
 
-await app.listen({ port, host });
+// On SIGTERM/SIGINT: readiness goes false, the server stops accepting, in-flight
+// requests finish, and the process exits 0 — or 1 if the grace period runs out.
+closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log }, async ({ signal, err }) => {
+  app.readiness.shutDown();
+  if (err) app.log.error({ err }, 'closing after an error');
+  else app.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: finishing in-flight requests');
+  await app.close();
+  app.log.info('closed');
+});
+
+await app.listen({ port: config.port, host: config.host });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Limits } from '../../schemas/limits.js';
 import { EvaluateAnswer, programSchemas } from '../../schemas/program.js';
 import { Problem } from '../../schemas/problem.js';
-import { evaluateProgram } from '../program/run.js';
+import { runEvaluation } from '../plugins/evaluation.js';
 
 export const problemResponses = {
   400: Problem.describe('The body is not JSON or does not have the expected shape.'),
@@ -10,6 +10,7 @@ export const problemResponses = {
   415: Problem.describe('The body is not application/json.'),
   422: Problem.describe('The program is well-formed but cannot run: parse error, unknown name, shape or autograd error.'),
   500: Problem.describe('A fault of the service (never caused by the request).'),
+  503: Problem.describe('Overloaded (the worker queue is full or the event loop lags) or over the time budget; see Retry-After.'),
 } as const;
 
 export const evaluateRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
@@ -23,6 +24,7 @@ export const evaluateRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (
       body: EvaluateRequest,
       response: { 200: EvaluateAnswer, ...problemResponses },
     },
-    handler: async (request) => evaluateProgram(request.body, limits),
+    // Inline when small, else in the worker pool under the time budget (503 `timeout` past it).
+    handler: async (request) => runEvaluation(request, 'evaluate', { request: request.body, limits }),
   });
 };

@@ -22,7 +22,7 @@ describe('GET /openapi.json', () => {
 
   it('documents every status of /v1/evaluate with problem answers', () => {
     const responses = document.paths['/v1/evaluate'].post.responses;
-    expect(Object.keys(responses).sort()).toEqual(['200', '400', '413', '415', '422', '500']);
+    expect(Object.keys(responses).sort()).toEqual(['200', '400', '413', '415', '422', '500', '503']);
     expect(document.paths['/v1/evaluate'].post.requestBody.content['application/json'].schema).toBeDefined();
   });
 

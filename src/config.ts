@@ -1,0 +1,128 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { DEFAULT_LIMITS, type Limits, LimitsSchema } from '../schemas/limits.js';
+
+/**
+ * Every setting of the process, read once from the environment at start-up.
+ * A bad value stops the start with a message naming the variable.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A whole number written in decimal; an empty string or "1e3" is refused rather than guessed at. */
+function wholeNumber(min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  return z
+    .string()
+    .trim()
+    .regex(/^[0-9]+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** maxBodyBytes → MAX_BODY_BYTES: each limit is configurable under its own name. */
+export function limitVariable(limit: keyof Limits): string {
+  return limit.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+const LIMIT_KEYS = Object.keys(LimitsSchema.shape) as (keyof Limits)[];
+
+const limitVariables = Object.fromEntries(LIMIT_KEYS.map((key) => [limitVariable(key), wholeNumber(1).default(DEFAULT_LIMITS[key])])) as Record<
+  string,
+  z.ZodDefault<ReturnType<typeof wholeNumber>>
+>;
+
+const defaultWorkers = Math.max(1, availableParallelism() - 1);
+
+export const EnvSchema = z.object({
+  PORT: wholeNumber(0, 65535).default(3000).describe('TCP port to listen on'),
+  HOST: z.string().trim().min(1).default('0.0.0.0').describe('Interface to listen on'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino log level'),
+  WORKERS: wholeNumber(1, 256).default(defaultWorkers).describe('Evaluation worker threads (default: CPUs - 1, at least 1)'),
+  EVALUATION_BUDGET_MS: wholeNumber(10).default(5000).describe('CPU time one evaluation may take before its worker is stopped (503)'),
+  INLINE_MAX_WORK: wholeNumber(0).default(20_000).describe('Programs estimated below this work (input elements × program size) run inline; 0 sends everything to the pool'),
+  POOL_MAX_QUEUE: wholeNumber(0).default(64).describe('Evaluations waiting for a worker before new ones are shed with 503'),
+  REQUEST_TIMEOUT_MS: wholeNumber(0).default(30_000).describe('Socket-level timeout for a whole request (0 = none)'),
+  MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0).default(1000).describe('Event loop delay above which requests are shed with 503 (0 = off)'),
+  RETRY_AFTER_SECONDS: wholeNumber(1).default(5).describe('Retry-After sent with 503 answers'),
+  RATE_LIMIT_MAX: wholeNumber(0).default(0).describe('Requests per client per window (0 = rate limiting off)'),
+  RATE_LIMIT_WINDOW_MS: wholeNumber(1).default(60_000).describe('Rate limit window'),
+  SHUTDOWN_GRACE_MS: wholeNumber(0).default(10_000).describe('How long in-flight requests may take to finish on SIGTERM/SIGINT'),
+  TRUST_PROXY: flag.default(false).describe('Trust X-Forwarded-For (behind a load balancer)'),
+  ...limitVariables,
+});
+
+export interface EvaluationConfig {
+  workers: number;
+  budgetMs: number;
+  inlineMaxWork: number;
+  maxQueue: number;
+}
+
+export interface OverloadConfig {
+  maxEventLoopDelayMs: number;
+  retryAfterSeconds: number;
+}
+
+export interface RateLimitConfig {
+  max: number;
+  windowMs: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  requestTimeoutMs: number;
+  shutdownGraceMs: number;
+  trustProxy: boolean;
+  limits: Limits;
+  evaluation: EvaluationConfig;
+  overload: OverloadConfig;
+  /** null: rate limiting is off. */
+  rateLimit: RateLimitConfig | null;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the configuration from an environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '(environment)');
+      return `  ${variable}=${JSON.stringify(env[variable] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data as z.infer<typeof EnvSchema> & Record<string, number>;
+  const limits = Object.fromEntries(LIMIT_KEYS.map((key) => [key, e[limitVariable(key)]])) as Limits;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    trustProxy: e.TRUST_PROXY,
+    limits: Object.freeze(limits),
+    evaluation: { workers: e.WORKERS, budgetMs: e.EVALUATION_BUDGET_MS, inlineMaxWork: e.INLINE_MAX_WORK, maxQueue: e.POOL_MAX_QUEUE },
+    overload: { maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS, retryAfterSeconds: e.RETRY_AFTER_SECONDS },
+    rateLimit: e.RATE_LIMIT_MAX > 0 ? { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS } : null,
+  };
+}
+
+/** The configuration table for the README: variable, default, meaning. */
+export function configurationTable(): { variable: string; default: string; meaning: string }[] {
+  return Object.entries(EnvSchema.shape).map(([variable, schema]) => {
+    const limitKey = LIMIT_KEYS.find((key) => limitVariable(key) === variable);
+    const value = (schema as z.ZodDefault).def.defaultValue;
+    return {
+      variable,
+      default: variable === 'WORKERS' ? 'CPUs - 1' : String(typeof value === 'function' ? value() : value),
+      meaning: limitKey ? `limit ${limitKey}` : (schema.description ?? ''),
+    };
+  });
+}

@@ -1,0 +1,152 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { EvaluationConfig } from '../config.js';
+import { type ProblemCode, ProblemError, type ProblemExtras } from '../errors.js';
+import { type ProgramSize, TASKS, type TaskInput, type TaskKind, type TaskOutcome, type TaskOutput } from './tasks.js';
+
+export type RunMode = 'inline' | 'pool';
+export type RunOutcome = 'ok' | 'problem' | 'timeout' | 'shed' | 'error';
+
+export interface Measurement {
+  kind: TaskKind;
+  mode: RunMode;
+  outcome: RunOutcome;
+  seconds: number;
+  size: ProgramSize;
+}
+
+export interface Plan {
+  mode: RunMode;
+  size: ProgramSize;
+}
+
+/** The worker file next to this one: worker.ts under tsx/vitest, worker.js in dist/. */
+const ownExtension = extname(fileURLToPath(import.meta.url));
+const workerFile = new URL(`./worker${ownExtension}`, import.meta.url).href;
+/** From TypeScript sources the worker thread needs the tsx loader too. */
+const workerExecArgv = ownExtension === '.ts' ? ['--import', 'tsx'] : [];
+
+/** Programs that can make tensors larger than their inputs never run inline: they may be slow however small they look. */
+const GROWS = /\bexpand\b/;
+
+/**
+ * Runs tasks inline when they are small, otherwise in a piscina worker pool
+ * under a time budget: a task over budget has its worker terminated and
+ * answers 503 `timeout`; a full queue answers 503 `overloaded`.
+ */
+export class EvaluationRunner {
+  readonly config: EvaluationConfig;
+  private pool: Piscina | null = null;
+  private readonly listeners: ((m: Measurement) => void)[] = [];
+  private closed = false;
+
+  constructor(config: EvaluationConfig) {
+    this.config = config;
+  }
+
+  onMeasured(listener: (m: Measurement) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Tasks waiting for a worker. */
+  get queueDepth(): number {
+    return this.pool?.queueSize ?? 0;
+  }
+
+  get workers(): number {
+    return this.pool?.threads.length ?? 0;
+  }
+
+  /** True when the queue is full: a new pooled task would be shed. */
+  get saturated(): boolean {
+    return this.pool !== null && this.pool.queueSize >= this.config.maxQueue;
+  }
+
+  runsInline(kind: TaskKind, input: unknown, size: ProgramSize): boolean {
+    if (this.config.inlineMaxWork === 0) return false;
+    if (kind === 'evaluate' && GROWS.test(JSON.stringify((input as TaskInput<'evaluate'>).request))) return false;
+    return Math.max(1, size.elements) * Math.max(1, size.nodes) <= this.config.inlineMaxWork;
+  }
+
+  /** Where a task will run and how large it is, decided from the request alone. */
+  plan<K extends TaskKind>(kind: K, input: TaskInput<K>): Plan {
+    const size = TASKS[kind].size(input);
+    return { size, mode: this.runsInline(kind, input, size) ? 'inline' : 'pool' };
+  }
+
+  async run<K extends TaskKind>(kind: K, input: TaskInput<K>, plan: Plan = this.plan(kind, input)): Promise<TaskOutput<K>> {
+    const { mode, size } = plan;
+    const started = performance.now();
+    let outcome: RunOutcome = 'error';
+    try {
+      const value = mode === 'inline' ? (TASKS[kind].run(input) as TaskOutput<K>) : await this.runInPool<K>(kind, input);
+      outcome = 'ok';
+      return value;
+    } catch (error) {
+      outcome = outcomeOf(error);
+      throw error;
+    } finally {
+      const measurement = { kind, mode, outcome, seconds: (performance.now() - started) / 1000, size };
+      for (const listener of this.listeners) listener(measurement);
+    }
+  }
+
+  private async runInPool<K extends TaskKind>(kind: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
+    if (this.closed) throw new ProblemError('overloaded', 'the service is shutting down');
+    const pool = this.ensurePool();
+    const budget = this.config.budgetMs;
+    let outcome: TaskOutcome<TaskOutput<K>>;
+    try {
+      outcome = await pool.run({ kind, input }, { signal: AbortSignal.timeout(budget) });
+    } catch (error) {
+      throw poolFailure(error, budget, this.config.maxQueue);
+    }
+    if (outcome.ok) return outcome.value;
+    if (outcome.error.kind === 'range') throw new RangeError(outcome.error.message);
+    throw new ProblemError(outcome.error.code as ProblemCode, outcome.error.message, outcome.error.extras as ProblemExtras);
+  }
+
+  private ensurePool(): Piscina {
+    this.pool ??= new Piscina({
+      filename: workerFile,
+      execArgv: workerExecArgv,
+      minThreads: 1,
+      maxThreads: this.config.workers,
+      maxQueue: this.config.maxQueue,
+      idleTimeout: 60_000,
+      // A thread stuck in a task that ignores the budget is replaced, not waited for.
+      closeTimeout: 1000,
+    });
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool?.close({ force: true });
+    this.pool = null;
+  }
+}
+
+function outcomeOf(error: unknown): RunOutcome {
+  if (error instanceof ProblemError) return error.code === 'timeout' ? 'timeout' : error.code === 'overloaded' ? 'shed' : 'problem';
+  return error instanceof RangeError ? 'problem' : 'error';
+}
+
+function poolFailure(error: unknown, budgetMs: number, maxQueue: number): Error {
+  const err = error as Error & { code?: string };
+  if (err?.name === 'AbortError') {
+    return new ProblemError('timeout', `the evaluation did not finish within its budget of ${budgetMs} ms and was stopped`, {
+      limit: { name: 'evaluationBudgetMs', value: budgetMs },
+    });
+  }
+  if (err?.message === 'Task queue is at limit') {
+    return new ProblemError('overloaded', 'every worker is busy and the queue is full; try again later', {
+      limit: { name: 'poolMaxQueue', value: maxQueue },
+    });
+  }
+  if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new ProblemError('limit-exceeded', 'the program needs more memory than this service allows');
+  }
+  return err instanceof Error ? err : new Error(String(error));
+}

@@ -1,0 +1,17 @@
+import { ProblemError } from '../errors.js';
+import { TASKS, type TaskKind, type TaskOutcome } from './tasks.js';
+
+/** Runs one task in a pool thread. Client-caused errors come back as data; anything else rejects (a 500). */
+export default function runTask({ kind, input }: { kind: TaskKind; input: unknown }): TaskOutcome<unknown> {
+  const task = TASKS[kind];
+  if (!task) throw new Error(`unknown task kind ${String(kind)}`);
+  try {
+    return { ok: true, value: task.run(input as never) };
+  } catch (error) {
+    if (error instanceof ProblemError) {
+      return { ok: false, error: { kind: 'problem', code: error.code, message: error.message, extras: error.extras } };
+    }
+    if (error instanceof RangeError) return { ok: false, error: { kind: 'range', message: error.message } };
+    throw error;
+  }
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import type { OverloadConfig, RateLimitConfig } from '../config.js';
+import { ProblemError } from '../errors.js';
+
+export interface OverloadOptions {
+  overload: OverloadConfig;
+  rateLimit: RateLimitConfig | null;
+}
+
+/** Whether the instance should get traffic: false while starting, overloaded or shutting down. */
+export interface Readiness {
+  ready(): { ready: boolean; reason: string | null };
+  /** Readiness goes false first on shutdown, before the server stops accepting. */
+  shutDown(): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readiness: Readiness;
+  }
+  interface FastifyContextConfig {
+    /** A route that must answer under load (health, metrics) sets this to a no-op. */
+    pressureHandler?: (request: FastifyRequest, reply: FastifyReply) => unknown;
+  }
+}
+
+/** A route config that exempts a route from shedding and rate limiting. */
+export const ALWAYS_ANSWER = { rateLimit: false, pressureHandler: () => undefined } as const;
+
+/**
+ * Load shedding: requests are refused with 503 and Retry-After when the event
+ * loop lags (under-pressure) or the worker pool's queue is full (the runner);
+ * optional per-client rate limiting answers 429.
+ */
+async function overload(app: FastifyInstance, options: OverloadOptions): Promise<void> {
+  const { maxEventLoopDelayMs, retryAfterSeconds } = options.overload;
+  let starting = true;
+  let shuttingDown = false;
+
+  await app.register(underPressure, {
+    maxEventLoopDelay: maxEventLoopDelayMs,
+    retryAfter: retryAfterSeconds,
+    pressureHandler: async (_request, _reply, type, value) => {
+      throw new ProblemError('overloaded', `the service is overloaded (${type} ${Math.round(Number(value ?? 0))}); try again later`);
+    },
+  });
+
+  if (options.rateLimit) {
+    const { max, windowMs } = options.rateLimit;
+    await app.register(rateLimit, {
+      max,
+      timeWindow: windowMs,
+      errorResponseBuilder: (_request, context) =>
+        new ProblemError('too-many-requests', `more than ${context.max} requests in ${windowMs} ms from this client; retry after ${context.after}`, {
+          limit: { name: 'rateLimitMax', value: context.max },
+        }),
+    });
+  }
+
+  // Every 503 tells the client when to come back.
+  app.addHook('onSend', async (_request, reply) => {
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterSeconds));
+  });
+
+  app.decorate('readiness', {
+    ready() {
+      if (starting) return { ready: false, reason: 'starting' };
+      if (shuttingDown) return { ready: false, reason: 'shutting down' };
+      if (app.isUnderPressure()) return { ready: false, reason: 'event loop overloaded' };
+      if (app.evaluation.saturated) return { ready: false, reason: 'worker queue full' };
+      return { ready: true, reason: null };
+    },
+    shutDown() {
+      shuttingDown = true;
+    },
+  } satisfies Readiness);
+  app.addHook('onReady', async () => {
+    starting = false;
+  });
+  app.addHook('preClose', async () => {
+    shuttingDown = true;
+  });
+}
+
+export default fp(overload, { name: 'overload', dependencies: ['evaluation'] });

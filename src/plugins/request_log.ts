@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** A client's id is kept when it is a plain token (so it cannot forge log lines); otherwise a fresh UUID. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+export function requestIdFrom(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Paths pino replaces with "[redacted]": credentials, and bodies wherever they show up. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'req.body',
+  'body',
+  'request.body',
+  'payload',
+];
+
+/** pino options for the service: JSON lines, no bodies, redacted credentials. */
+export function loggerOptions(level: string): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: {
+      // Only what identifies the request; never headers in full, never the body.
+      req: (req: { method: string; url: string; ip?: string; headers: Record<string, unknown> }) => ({
+        method: req.method,
+        url: req.url,
+        remote: req.ip,
+        user_agent: req.headers['user-agent'],
+      }),
+    },
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The program's size, when the request ran one (set by the evaluation runner). */
+    programSize: { elements: number; nodes: number; mode: string } | null;
+  }
+}
+
+/** Returns the request id and writes one log line per request: route, status, time, program size. */
+async function requestLog(app: FastifyInstance): Promise<void> {
+  app.decorateRequest('programSize', null);
+  // onSend runs for every answer, including ones refused by an earlier hook.
+  app.addHook('onSend', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const line = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+      ...(request.programSize ? { program: request.programSize } : {}),
+    };
+    if (reply.statusCode >= 500) request.log.warn(line, 'request failed');
+    else request.log.info(line, 'request completed');
+  });
+}
+
+export default fp(requestLog, { name: 'request-log' });
