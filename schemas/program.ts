@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OP_NAMES } from '../src/engine/ops/index.js';
 import type { Limits } from './limits.js';
-import { NestedNumbers, tensorInputSchema, TensorAnswer } from './tensor.js';
+import { NestedNumbers, TENSOR_FIELDS, TensorAnswer, TensorEntry, tensorInputSchema } from './tensor.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names that would reach Object.prototype if ever used as plain keys. */
@@ -71,6 +71,19 @@ export function programSchemas(limits: Limits) {
         .optional()
         .refine((f) => f === undefined || Object.keys(f).length <= limits.maxFunctions, `at most ${limits.maxFunctions} functions (limit maxFunctions)`),
       backward: BackwardOptions,
+      outputs: z
+        .array(Identifier)
+        .max(limits.maxInputs + limits.maxStatements)
+        .optional()
+        .describe('The tensors to answer with, by name (default: every input and named statement).'),
+      fields: z
+        .array(z.enum(TENSOR_FIELDS))
+        .optional()
+        .describe('The fields of each tensor entry to answer with (default: all).'),
+      encoding: z
+        .enum(['json', 'base64'])
+        .optional()
+        .describe('How data and grad travel in the answer: nested JSON arrays ("json", the default), or Base64Tensor objects (little-endian binary).'),
     })
     .superRefine((body, ctx) => {
       if ((body.expr === undefined) === (body.graph === undefined)) {
@@ -86,6 +99,13 @@ export function programSchemas(limits: Limits) {
           inputs: { x: { linspace: { start: -10, end: 10, steps: 10 } } },
           expr: 'Y = x ** 2\ny = torch.sum(Y)',
           backward: { of: 'y', retain_grad: ['Y'] },
+        },
+        {
+          inputs: { x: { dtype: 'float32', shape: [3], base64: 'AACAPwAAAEAAAEBA' } },
+          expr: 'y = (x ** 2).sum()',
+          outputs: ['x', 'y'],
+          fields: ['data', 'grad'],
+          encoding: 'base64',
         },
       ],
     });
@@ -115,10 +135,26 @@ export const Trace = z
 export const EvaluateAnswer = z
   .object({
     result: z.string(),
-    tensors: z.record(z.string(), TensorAnswer),
+    tensors: z.record(z.string(), TensorEntry),
     trace: Trace,
   })
-  .meta({ id: 'EvaluateAnswer', description: 'Every input and every named statement as PyTorch would report it, and the backward graph.' });
+  .meta({
+    id: 'EvaluateAnswer',
+    description: 'Every input and every named statement (or those named in outputs) as PyTorch would report it, and the backward graph.',
+    examples: [
+      {
+        result: 'y',
+        tensors: {
+          x: { data: { dtype: 'float32', shape: [3], base64: 'AACAPwAAAEAAAEBA' }, grad: { dtype: 'float32', shape: [3], base64: 'AAAAQAAAgEAAAMBA' } },
+          y: { data: 14, grad: null },
+        },
+        trace: { root: 0, nodes: [{ id: 0, name: 'SumBackward0', next: [[1, 0]] }, { id: 1, name: 'PowBackward0', next: [[2, 0]] }, { id: 2, name: 'AccumulateGrad', variable: 'x' }] },
+      },
+    ],
+  });
 
 export type EvaluateAnswer = z.infer<typeof EvaluateAnswer>;
+
+/** An answer with every field of every tensor in JSON encoding: what evaluateComplete gives in-process callers. */
+export type CompleteAnswer = Omit<EvaluateAnswer, 'tensors'> & { tensors: Record<string, TensorAnswer> };
 export type TraceJson = z.infer<typeof Trace>;

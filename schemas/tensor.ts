@@ -42,6 +42,26 @@ export function shapeOfNested(data: NestedNumbers): { shape: number[] } | { ragg
 
 const Shape = z.array(z.number().int().nonnegative()).max(8);
 
+/** Bytes per element of each dtype on the binary transport. */
+export const DTYPE_BYTES = { float32: 4, float64: 8 } as const;
+
+/** Characters of padded standard base64 for `bytes` bytes. */
+export function base64Length(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** A tensor's values as little-endian binary, base64-encoded (standard alphabet, padded): the binary transport. */
+export const Base64Tensor = z
+  .strictObject({ dtype: DTypeSchema, shape: Shape, base64: z.string() })
+  .meta({
+    id: 'Base64Tensor',
+    description: 'Row-major values as little-endian float32 (4 bytes) or float64 (8 bytes), base64-encoded with padding.',
+    examples: [{ dtype: 'float32', shape: [3], base64: 'AACAPwAAAEAAAEBA' }],
+  });
+export type Base64Tensor = z.infer<typeof Base64Tensor>;
+
 function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -65,18 +85,21 @@ export function tensorInputSchema(limits: Limits) {
       zeros: Shape.refine((s) => !tooMany(product(s)), elementsMessage).optional(),
       ones: Shape.refine((s) => !tooMany(product(s)), elementsMessage).optional(),
       full: z.strictObject({ shape: Shape.refine((s) => !tooMany(product(s)), elementsMessage), value: WireNumber }).optional(),
+      base64: z.string().optional().describe('The values as little-endian binary of the dtype, base64-encoded; needs shape.'),
+      shape: Shape.optional().describe('The shape of base64 data (only with base64).'),
       dtype: DTypeSchema.default('float32'),
       requires_grad: z.boolean().default(true),
     })
     .superRefine((t, ctx) => {
-      const sources = (['data', 'linspace', 'arange', 'zeros', 'ones', 'full'] as const).filter((k) => t[k] !== undefined);
+      const sources = (['data', 'linspace', 'arange', 'zeros', 'ones', 'full', 'base64'] as const).filter((k) => t[k] !== undefined);
       if (sources.length !== 1) {
         ctx.addIssue({
           code: 'custom',
-          message: `give exactly one of data, linspace, arange, zeros, ones, full (got ${sources.length === 0 ? 'none' : sources.join(', ')})`,
+          message: `give exactly one of data, linspace, arange, zeros, ones, full, base64 (got ${sources.length === 0 ? 'none' : sources.join(', ')})`,
         });
       }
       if (t.data !== undefined) checkNested(t.data, ctx, ['data'], maxElements);
+      if (t.base64 !== undefined || t.shape !== undefined) checkBase64(t, ctx, maxElements);
     });
   return z
     .union([NestedNumbers, TensorObject])
@@ -89,6 +112,29 @@ export function tensorInputSchema(limits: Limits) {
       description:
         'A bare number or nested array (float32, requires_grad=True), or an object with exactly one of data, linspace, arange, zeros, ones, full, plus dtype and requires_grad.',
     });
+}
+
+/** base64 needs a shape within the limit and exactly the characters that shape takes: checked before anything is decoded. */
+function checkBase64(t: { base64?: string; shape?: number[]; dtype: 'float32' | 'float64' }, ctx: z.RefinementCtx, maxElements: number): void {
+  if (t.base64 === undefined || t.shape === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'base64 and shape go together', path: [t.shape === undefined ? 'shape' : 'base64'] });
+    return;
+  }
+  const elements = product(t.shape);
+  if (elements > maxElements) {
+    ctx.addIssue({ code: 'custom', message: `more than ${maxElements} elements (limit maxElementsPerInput)`, path: ['shape'] });
+    return;
+  }
+  const expected = base64Length(elements * DTYPE_BYTES[t.dtype]);
+  if (t.base64.length !== expected) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `shape [${t.shape.join(', ')}] of ${t.dtype} takes ${expected} base64 characters, got ${t.base64.length}`,
+      path: ['base64'],
+    });
+  } else if (!BASE64.test(t.base64)) {
+    ctx.addIssue({ code: 'custom', message: 'not base64 (standard alphabet A-Z a-z 0-9 + /, = padding)', path: ['base64'] });
+  }
 }
 
 function checkNested(data: NestedNumbers, ctx: z.RefinementCtx, path: (string | number)[], maxElements: number): void {
@@ -106,7 +152,7 @@ function checkNested(data: NestedNumbers, ctx: z.RefinementCtx, path: (string | 
 
 export type TensorInput = z.infer<ReturnType<typeof tensorInputSchema>>;
 
-/** One tensor of an answer. */
+/** One tensor of an answer, every field present (what evaluateComplete gives in-process callers). */
 export const TensorAnswer = z
   .object({
     data: NestedNumbers,
@@ -121,3 +167,30 @@ export const TensorAnswer = z
   .meta({ id: 'TensorAnswer', description: 'A tensor as PyTorch reports it: values, metadata, gradient and repr.' });
 
 export type TensorAnswer = z.infer<typeof TensorAnswer>;
+
+/** The fields of a tensor's answer, in the order they are written; a request's `fields` picks among them. */
+export const TENSOR_FIELDS = ['data', 'shape', 'dtype', 'requires_grad', 'is_leaf', 'grad_fn', 'grad', 'repr'] as const;
+export type TensorField = (typeof TENSOR_FIELDS)[number];
+
+/** Values as nested arrays (encoding "json", the default) or binary (encoding "base64"). */
+const TensorValues = z.union([NestedNumbers, Base64Tensor]);
+
+/** One tensor of an answer on the wire: every field unless the request's `fields` trims it; values as asked by `encoding`. */
+export const TensorEntry = z
+  .object({
+    data: TensorValues.optional(),
+    shape: z.array(z.number().int()).optional(),
+    dtype: DTypeSchema.optional(),
+    requires_grad: z.boolean().optional(),
+    is_leaf: z.boolean().optional(),
+    grad_fn: z.string().nullable().optional(),
+    grad: TensorValues.nullable().optional(),
+    repr: z.string().optional(),
+  })
+  .meta({
+    id: 'TensorEntry',
+    description:
+      'A tensor as PyTorch reports it: values, metadata, gradient and repr. Every field is present unless the request gives `fields`; data and grad are nested arrays, or Base64Tensor objects with "encoding": "base64".',
+  });
+
+export type TensorEntry = z.infer<typeof TensorEntry>;

@@ -1,10 +1,10 @@
 import type { Limits } from '../../schemas/limits.js';
 import { MAX_PLOT_POINTS, type PlotRequest } from '../../schemas/plot.js';
-import type { EvaluateAnswer, EvaluateRequest } from '../../schemas/program.js';
+import type { CompleteAnswer, EvaluateRequest } from '../../schemas/program.js';
 import type { NestedNumbers, TensorAnswer, TensorInput } from '../../schemas/tensor.js';
 import { ProblemError } from '../errors.js';
 import { inputElements } from '../program/inputs.js';
-import { evaluateProgram } from '../program/run.js';
+import { evaluateComplete } from '../program/run.js';
 
 /** A function sampled along one input, with its derivative there. */
 export interface PlotSeries {
@@ -42,7 +42,7 @@ export function samplePlot(request: PlotRequest, limits: Limits): PlotSeries {
     backward: false,
   };
 
-  const forward = evaluateProgram(program, limits);
+  const forward = evaluateComplete(program, limits);
   const axisTensor = forward.tensors[axis];
   if (axisTensor.shape.length !== 1) {
     throw new ProblemError('shape-error', `the axis '${axis}' must be a 1-D tensor to plot along, but its shape is [${axisTensor.shape.join(', ')}]`);
@@ -59,7 +59,7 @@ export function samplePlot(request: PlotRequest, limits: Limits): PlotSeries {
   }
 
   const n = axisTensor.shape[0];
-  const backward = evaluateProgram({ ...program, backward: { of, gradient: new Array<number>(n).fill(1), retain_grad: [] } }, limits);
+  const backward = evaluateComplete({ ...program, backward: { of, gradient: new Array<number>(n).fill(1), retain_grad: [] } }, limits);
   const grad = backward.tensors[axis].grad;
   if (grad === null) {
     throw new ProblemError('autograd-error', `'${of}' does not depend on '${axis}': after backward, ${axis}.grad is None`, { node: of });
@@ -81,7 +81,7 @@ function withGrad(spec: TensorInput): TensorInput {
 }
 
 /** The result when it has the axis shape, else the last statement that has it. */
-function pickFunction(answer: EvaluateAnswer, axis: string, shape: readonly number[]): string {
+function pickFunction(answer: CompleteAnswer, axis: string, shape: readonly number[]): string {
   if (sameShape(answer.tensors[answer.result].shape, shape)) return answer.result;
   const candidates = Object.entries(answer.tensors).filter(([name, t]) => name !== axis && t.grad_fn !== null && sameShape(t.shape, shape));
   const last = candidates.at(-1);

@@ -4,6 +4,7 @@ import { allocate, type DType } from '../engine/dtype.js';
 import { arange, linspace } from '../engine/kernels/linspace.js';
 import { ProblemError } from '../errors.js';
 import { numelOf, Tensor } from '../engine/tensor.js';
+import { decodeBase64 } from './encode.js';
 import { flattenInto, fromWireNumber } from './wire.js';
 
 /** Elements an input will have, computed from the request alone (before allocating). */
@@ -15,6 +16,7 @@ export function inputElements(input: TensorInput): number {
   if (input.zeros) return numelOf(input.zeros);
   if (input.ones) return numelOf(input.ones);
   if (input.full) return numelOf(input.full.shape);
+  if (input.base64 !== undefined && input.shape) return numelOf(input.shape);
   return 0;
 }
 
@@ -46,6 +48,7 @@ function tensorFromSpec(spec: Partial<Spec> & { dtype: DType }, dtype: DType): T
   if (spec.zeros) return filled(spec.zeros, dtype, 0);
   if (spec.ones) return filled(spec.ones, dtype, 1);
   if (spec.full) return filled(spec.full.shape, dtype, fromWireNumber(spec.full.value));
+  if (spec.base64 !== undefined && spec.shape) return decodeBase64(spec.base64, spec.shape, dtype);
   throw new ProblemError('invalid-request', 'an input gives no data');
 }
 

@@ -1,5 +1,5 @@
 import type { Limits } from '../../schemas/limits.js';
-import type { EvaluateAnswer, EvaluateRequest } from '../../schemas/program.js';
+import type { CompleteAnswer, EvaluateAnswer, EvaluateRequest } from '../../schemas/program.js';
 import type { TensorAnswer } from '../../schemas/tensor.js';
 import { backward, retainGrad } from '../engine/autograd.js';
 import { formatTensor } from '../engine/repr.js';
@@ -13,6 +13,7 @@ import { buildInput, fromNested, inputElements } from './inputs.js';
 import { compileExpression, lowerGraph } from './lower.js';
 import { execute, isTensor, type OpResolver, resolveName } from './execute.js';
 import { toNested } from './wire.js';
+import { describeEntry } from './encode.js';
 import { parserLimits } from './parser_limits.js';
 
 /** Runs one evaluate request: inputs, program, backward, and the answer PyTorch would give. */
@@ -31,11 +32,24 @@ export function evaluateProgram(request: EvaluateRequest, limits: Limits): Evalu
     throw new ProblemError('invalid-argument', `the result '${program.result}' is a Python number, not a tensor`);
   }
   runBackward(request.backward, named, result);
+  const describe = { fields: request.fields, encoding: request.encoding };
   return {
     result: program.result,
-    tensors: Object.fromEntries([...named].flatMap(([name, t]) => (isTensor(t) ? [[name, describeTensor(t)]] : []))),
+    tensors: Object.fromEntries(answeredTensors(named, request.outputs).map(([name, t]) => [name, describeEntry(t, describe)])),
     trace: result.gradFn ? traceGraph(result.gradFn) : null,
   };
+}
+
+/** evaluateProgram for in-process callers that read the answer: every tensor, every field, nested JSON values. */
+export function evaluateComplete(request: EvaluateRequest, limits: Limits): CompleteAnswer {
+  // Without outputs/fields and with JSON encoding every entry has every field, as CompleteAnswer says.
+  return evaluateProgram({ ...request, outputs: undefined, fields: undefined, encoding: undefined }, limits) as CompleteAnswer;
+}
+
+/** The tensors an answer reports: every named tensor, or those `outputs` names, in that order. */
+function answeredTensors(named: ReadonlyMap<string, Value>, outputs: readonly string[] | undefined): [string, Tensor][] {
+  if (outputs === undefined) return [...named].flatMap(([name, t]) => (isTensor(t) ? [[name, t] as [string, Tensor]] : []));
+  return outputs.map((name) => [name, lookupTensor(named, name, 'outputs')]);
 }
 
 export function buildInputs(specs: EvaluateRequest['inputs'], limits: Limits): Map<string, Tensor> {
