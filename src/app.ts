@@ -12,6 +12,7 @@ import staticAssets from './plugins/static.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { gradcheckRoutes } from './routes/gradcheck.js';
 import { checkRoutes } from './routes/check.js';
+import { batchRoutes } from './routes/batch.js';
 import { healthRoutes } from './routes/health.js';
 import { opsRoutes } from './routes/ops.js';
 import { plotRoutes } from './routes/plot.js';
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(evaluateRoutes, { limits });
   await app.register(gradcheckRoutes, { limits });
   await app.register(checkRoutes, { limits });
+  await app.register(batchRoutes, { limits });
   await app.register(plotRoutes, { limits });
   await app.register(staticAssets);
   return app;

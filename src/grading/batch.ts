@@ -1,0 +1,52 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { z } from 'zod';
+import { type Problem, ProblemError, toProblem } from '../errors.js';
+
+export interface BatchItem<T> {
+  status: number;
+  body: T | Problem;
+}
+
+export interface BatchAnswer<T> {
+  items: BatchItem<T>[];
+  succeeded: number;
+  failed: number;
+}
+
+/** RFC 6901 pointer of a zod issue path. */
+function pointer(path: readonly PropertyKey[]): string {
+  return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/**
+ * Validates and runs every item on its own: a malformed item is a 400, a
+ * program that cannot run a 422, and neither stops the others. Order is kept.
+ */
+export function runBatch<S extends z.ZodType, T>(
+  items: readonly unknown[],
+  schema: S,
+  run: (item: z.infer<S>) => T,
+  log: FastifyBaseLogger,
+): BatchAnswer<T> {
+  const answers = items.map((item, index): BatchItem<T> => {
+    const parsed = schema.safeParse(item);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((issue) => ({ pointer: pointer(issue.path), detail: issue.message }));
+      const first = errors[0];
+      const detail = first ? `${first.pointer || '(item)'}: ${first.detail}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}` : 'invalid item';
+      return { status: 400, body: toProblem('invalid-request', detail, { errors }) };
+    }
+    try {
+      return { status: 200, body: run(parsed.data) };
+    } catch (error) {
+      if (error instanceof ProblemError) return { status: error.status, body: toProblem(error.code, error.message, error.extras) };
+      if (error instanceof RangeError) {
+        return { status: 422, body: toProblem('limit-exceeded', `the program needs more memory than this service allows (${error.message})`) };
+      }
+      log.error({ err: error, item: index }, 'unhandled error in a batch item');
+      return { status: 500, body: toProblem('internal', 'An internal error occurred; it has been logged.') };
+    }
+  });
+  const succeeded = answers.filter((a) => a.status === 200).length;
+  return { items: answers, succeeded, failed: answers.length - succeeded };
+}
