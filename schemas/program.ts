@@ -15,7 +15,23 @@ const Identifier = z
 
 const GraphArg = z.union([z.string().max(64), z.number(), z.boolean(), z.null(), z.array(z.number()).max(8)]);
 
+const schemasByLimits = new WeakMap<Limits, ReturnType<typeof buildProgramSchemas>>();
+
+/**
+ * One set of schemas per limits object, shared by every route that takes a
+ * program (evaluate, plot, gradcheck): the OpenAPI document refuses two
+ * different schemas under one id.
+ */
 export function programSchemas(limits: Limits) {
+  let schemas = schemasByLimits.get(limits);
+  if (schemas === undefined) {
+    schemas = buildProgramSchemas(limits);
+    schemasByLimits.set(limits, schemas);
+  }
+  return schemas;
+}
+
+function buildProgramSchemas(limits: Limits) {
   const TensorInput = tensorInputSchema(limits);
 
   const GraphNode = z
