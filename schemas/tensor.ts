@@ -24,20 +24,42 @@ export function shapeOfNested(data: NestedNumbers): { shape: number[] } | { ragg
     if (probe.length === 0) break;
     probe = probe[0];
   }
-  // Walk level by level (no recursion) checking every array has the expected length.
-  let level: { value: NestedNumbers; path: string }[] = [{ value: data, path: '' }];
+  // Walk level by level (no recursion) checking every array has the expected length;
+  // positions are only spelled out as a JSON pointer once something is ragged.
+  let level: NestedNumbers[] = [data];
   for (let depth = 0; depth <= shape.length; depth++) {
-    const next: { value: NestedNumbers; path: string }[] = [];
-    for (const { value, path } of level) {
-      const expectArray = depth < shape.length;
+    const expectArray = depth < shape.length;
+    const lastLevel = depth === shape.length - 1;
+    const next: NestedNumbers[] = [];
+    for (let i = 0; i < level.length; i++) {
+      const value = level[i];
       if (Array.isArray(value) !== expectArray || (expectArray && (value as NestedNumbers[]).length !== shape[depth])) {
-        return { ragged: path };
+        return { ragged: pointerOf(i, shape.slice(0, depth)) };
       }
-      if (expectArray) (value as NestedNumbers[]).forEach((v, i) => next.push({ value: v, path: `${path}/${i}` }));
+      if (lastLevel) {
+        // the innermost arrays must hold numbers only
+        const row = value as NestedNumbers[];
+        for (let k = 0; k < row.length; k++) {
+          if (Array.isArray(row[k])) return { ragged: pointerOf(i, shape.slice(0, depth)) + `/${k}` };
+        }
+      } else if (expectArray) {
+        for (const v of value as NestedNumbers[]) next.push(v);
+      }
     }
     level = next;
   }
   return { shape };
+}
+
+/** The JSON pointer of the `index`-th array (row-major) at the level under `outer` dimensions. */
+function pointerOf(index: number, outer: readonly number[]): string {
+  const parts: number[] = [];
+  let rest = index;
+  for (let d = outer.length - 1; d >= 0; d--) {
+    parts.unshift(rest % outer[d]);
+    rest = Math.floor(rest / outer[d]);
+  }
+  return parts.map((p) => `/${p}`).join('');
 }
 
 const Shape = z.array(z.number().int().nonnegative()).max(8);

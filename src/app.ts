@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LIMITS, type Limits } from '../schemas/limits.js';
 import { type Config, loadConfig } from './config.js';
 import evaluation from './plugins/evaluation.js';
@@ -7,6 +7,7 @@ import metrics from './plugins/metrics.js';
 import overload from './plugins/overload.js';
 import requestLog, { requestIdFrom } from './plugins/request_log.js';
 import docs from './plugins/docs.js';
+import { answerSerializerCompiler } from './program/serialize.js';
 import problems from './plugins/problems.js';
 import staticAssets from './plugins/static.js';
 import { evaluateRoutes } from './routes/evaluate.js';
@@ -45,7 +46,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     trustProxy: operations.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(answerSerializerCompiler);
   // Programs are JSON only: anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
 
