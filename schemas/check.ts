@@ -51,7 +51,19 @@ const Points = z
     description: `Extra random inputs (uniform in [low, high], default [-2, 2], from seed, default 0) on which submission and reference must also agree; at most ${MAX_POINTS}.`,
   });
 
+const schemasByLimits = new WeakMap<Limits, ReturnType<typeof buildCheckSchemas>>();
+
+/** One set per limits object: the check and batch routes share it (one schema per OpenAPI id). */
 export function checkSchemas(limits: Limits) {
+  let schemas = schemasByLimits.get(limits);
+  if (schemas === undefined) {
+    schemas = buildCheckSchemas(limits);
+    schemasByLimits.set(limits, schemas);
+  }
+  return schemas;
+}
+
+function buildCheckSchemas(limits: Limits) {
   const { EvaluateRequest } = programSchemas(limits);
   const CheckRequest = z
     .strictObject({

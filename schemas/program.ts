@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OP_NAMES } from '../src/engine/ops/index.js';
+import { Diagnostics } from './diagnostics.js';
 import type { Limits } from './limits.js';
 import { NestedNumbers, TENSOR_FIELDS, TensorAnswer, TensorEntry, tensorInputSchema } from './tensor.js';
 
@@ -100,6 +101,10 @@ function buildProgramSchemas(limits: Limits) {
         .enum(['json', 'base64'])
         .optional()
         .describe('How data and grad travel in the answer: nested JSON arrays ("json", the default), or Base64Tensor objects (little-endian binary).'),
+      diagnostics: z
+        .boolean()
+        .optional()
+        .describe("Answer with diagnostics: where values or gradients first become NaN or infinite (in PyTorch's anomaly-mode words) and the kinks the backward pass met."),
     })
     .superRefine((body, ctx) => {
       if ((body.expr === undefined) === (body.graph === undefined)) {
@@ -153,6 +158,7 @@ export const EvaluateAnswer = z
     result: z.string(),
     tensors: z.record(z.string(), TensorEntry),
     trace: Trace,
+    diagnostics: Diagnostics.optional().describe('Only with diagnostics: true.'),
   })
   .meta({
     id: 'EvaluateAnswer',

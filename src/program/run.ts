@@ -1,7 +1,7 @@
 import type { Limits } from '../../schemas/limits.js';
 import type { CompleteAnswer, EvaluateAnswer, EvaluateRequest } from '../../schemas/program.js';
 import type { TensorAnswer } from '../../schemas/tensor.js';
-import { backward, retainGrad } from '../engine/autograd.js';
+import { backward, type BackwardObserver, retainGrad } from '../engine/autograd.js';
 import { formatTensor } from '../engine/repr.js';
 import { Tensor } from '../engine/tensor.js';
 import { traceGraph } from '../engine/trace.js';
@@ -15,6 +15,7 @@ import { execute, isTensor, type OpResolver, resolveName } from './execute.js';
 import { toNested } from './wire.js';
 import { describeEntry } from './encode.js';
 import { parserLimits } from './parser_limits.js';
+import { DiagnosticsCollector } from '../grading/diagnostics.js';
 
 /** Runs one evaluate request: inputs, program, backward, and the answer PyTorch would give. */
 export function evaluateProgram(request: EvaluateRequest, limits: Limits): EvaluateAnswer {
@@ -31,12 +32,14 @@ export function evaluateProgram(request: EvaluateRequest, limits: Limits): Evalu
   if (!isTensor(result)) {
     throw new ProblemError('invalid-argument', `the result '${program.result}' is a Python number, not a tensor`);
   }
-  runBackward(request.backward, named, result);
+  const diagnostics = request.diagnostics ? new DiagnosticsCollector(named) : null;
+  runBackward(request.backward, named, result, diagnostics?.observer);
   const describe = { fields: request.fields, encoding: request.encoding };
   return {
     result: program.result,
     tensors: Object.fromEntries(answeredTensors(named, request.outputs).map(([name, t]) => [name, describeEntry(t, describe)])),
     trace: result.gradFn ? traceGraph(result.gradFn) : null,
+    ...(diagnostics ? { diagnostics: diagnostics.report(program, env, inputs) } : {}),
   };
 }
 
@@ -71,13 +74,13 @@ export function namedTensors(program: LoweredProgram, env: ReadonlyMap<string, V
   return named;
 }
 
-function runBackward(options: EvaluateRequest['backward'], named: ReadonlyMap<string, Value>, result: Tensor): void {
+function runBackward(options: EvaluateRequest['backward'], named: ReadonlyMap<string, Value>, result: Tensor, observer?: BackwardObserver): void {
   if (options === false) return;
   const spec = options === true ? { of: undefined, gradient: null, retain_grad: [] as string[], create_graph: false } : options;
   const root = spec.of === undefined ? result : lookupTensor(named, spec.of, 'backward.of');
   for (const name of spec.retain_grad) retainGrad(lookupTensor(named, name, 'backward.retain_grad'));
   const gradient = spec.gradient === null ? null : fromNested(spec.gradient, root.dtype);
-  backward(root, { gradient, createGraph: spec.create_graph ?? false });
+  backward(root, { gradient, createGraph: spec.create_graph ?? false, observer });
 }
 
 function lookupTensor(named: ReadonlyMap<string, Value>, name: string, field: string): Tensor {

@@ -1,5 +1,6 @@
 import { apply, defineOp, type Primitive } from '../op.js';
 import { map } from '../kernels/elementwise.js';
+import { kinkWhere } from '../kinks.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 
@@ -13,6 +14,7 @@ const Abs: Primitive = {
   gradFn: 'AbsBackward0',
   forward: ([x]) => map(x, Math.abs),
   backward: (g, { inputs: [x] }) => [mul(g, map(x, sign))],
+  kinks: ({ inputs: [x] }) => kinkWhere(x, (v) => v === 0, 'abs at 0', "abs'(0) = sign(0) = 0: no gradient passes where the input is 0"),
 };
 
 export function abs(x: Tensor): Tensor {

@@ -1,6 +1,7 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
 import { map, scalarIn } from '../kernels/elementwise.js';
+import { kinkWhere } from '../kinks.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 
@@ -29,6 +30,10 @@ const Clamp: Primitive<ClampAttrs> = {
   backward: (g, { inputs: [x], attrs }) => {
     const [lo, hi] = bounds(x, attrs);
     return [mul(g, map(x, (v) => (v >= lo && v <= hi ? 1 : 0)))];
+  },
+  kinks: ({ inputs: [x], attrs }) => {
+    const [lo, hi] = bounds(x, attrs);
+    return kinkWhere(x, (v) => v === lo || v === hi, 'clamp at a bound', 'a bound counts as inside: the gradient passes unchanged (1) where the input equals min or max');
   },
 };
 

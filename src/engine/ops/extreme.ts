@@ -2,6 +2,7 @@ import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type OpDef, type Primitive, type Value } from '../op.js';
 import { extremeAll, extremeAlongDim, type Prefer, tiesMask } from '../kernels/extreme.js';
 import { normalizeDim } from '../kernels/reduce.js';
+import { kinkWhere } from '../kinks.js';
 import type { Tensor } from '../tensor.js';
 import { div } from './div.js';
 import { mul } from './mul.js';
@@ -32,6 +33,11 @@ export function defineExtreme(spec: ExtremeSpec): { reduce: (x: Tensor, dim?: nu
     backward: (g, { inputs: [x], output }) => {
       const { mask, ties } = tiesMask(x, output.item());
       return [mul(mask, div(g, ties))];
+    },
+    kinks: ({ inputs: [x], output }) => {
+      const { ties } = tiesMask(x, output.item());
+      if (ties < 2) return [];
+      return kinkWhere(x, (v) => v === output.item(), `${spec.name} ties`, `the ${ties} tied elements share the gradient evenly (1/${ties} each)`);
     },
   };
 

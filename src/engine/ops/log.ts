@@ -1,5 +1,6 @@
 import { apply, defineOp, type Primitive } from '../op.js';
 import { map } from '../kernels/elementwise.js';
+import { kinkWhere } from '../kinks.js';
 import type { Tensor } from '../tensor.js';
 import { div } from './div.js';
 
@@ -8,6 +9,8 @@ const Log: Primitive = {
   gradFn: 'LogBackward0',
   forward: ([x]) => map(x, Math.log),
   backward: (g, { inputs: [x] }) => [div(g, x)],
+  kinks: ({ inputs: [x] }) =>
+    kinkWhere(x, (v) => v === 0, 'log at 0', "log'(0) = 1 / 0 = inf: the gradient is inf there (nan where the incoming gradient is 0)"),
 };
 
 export function log(x: Tensor): Tensor {

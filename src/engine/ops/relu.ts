@@ -1,5 +1,6 @@
 import { apply, defineOp, type Primitive } from '../op.js';
 import { map } from '../kernels/elementwise.js';
+import { kinkWhere } from '../kinks.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 
@@ -9,6 +10,7 @@ const Relu: Primitive = {
   // like std::max(x, 0): NaN and -0 pass through
   forward: ([x]) => map(x, (v) => (v < 0 ? 0 : v)),
   backward: (g, { output }) => [mul(g, map(output, (v) => (v <= 0 ? 0 : 1)))],
+  kinks: ({ inputs: [x] }) => kinkWhere(x, (v) => v === 0, 'relu at 0', "relu'(0) = 0: no gradient passes where the input is 0"),
 };
 
 export function relu(x: Tensor): Tensor {

@@ -1,5 +1,6 @@
 import { apply, defineOp, type Primitive } from '../op.js';
 import { map } from '../kernels/elementwise.js';
+import { kinkWhere } from '../kinks.js';
 import type { Tensor } from '../tensor.js';
 import { div } from './div.js';
 import { mul } from './mul.js';
@@ -9,6 +10,8 @@ const Sqrt: Primitive = {
   gradFn: 'SqrtBackward0',
   forward: ([x]) => map(x, Math.sqrt),
   backward: (g, { output }) => [div(g, mul(output, 2))],
+  kinks: ({ inputs: [x] }) =>
+    kinkWhere(x, (v) => v === 0, 'sqrt at 0', "sqrt'(0) = 1 / (2 * sqrt(0)) = inf: the gradient is inf there (nan where the incoming gradient is 0)"),
 };
 
 export function sqrt(x: Tensor): Tensor {
