@@ -1,5 +1,6 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+// Mersenne Twister: its seeding mixes small seeds well (xoroshiro's first draws from seed 0 are near 1).
+import { mersenne } from 'pure-rand/generator/mersenne';
 import type { CheckAnswer, CheckEntry, CheckRequest, Expectations } from '../../schemas/check.js';
 import type { Limits } from '../../schemas/limits.js';
 import type { EvaluateRequest } from '../../schemas/program.js';
@@ -109,7 +110,7 @@ function pointInputs(request: CheckRequest, limits: Limits): Inputs[] {
   const { count, seed, low, high } = typeof spec === 'number' || spec === undefined ? { count: spec ?? 0, seed: 0, low: -2, high: 2 } : spec;
   if (count === 0) return [given];
   const templates = buildInputs(given, limits);
-  const rng = xoroshiro128plus(seed);
+  const rng = mersenne(seed);
   const points: Inputs[] = [given];
   for (let p = 0; p < count; p++) {
     const inputs: Inputs = {};

@@ -126,6 +126,9 @@ describe('POST /v1/check against a reference program', () => {
     const a = await check(body);
     const b = await check(body);
     expect(a.body.checks.map((c: { inputs?: unknown }) => c.inputs)).toEqual(b.body.checks.map((c: { inputs?: unknown }) => c.inputs));
+    // every random point is new: none repeats the given input or another point
+    const points = a.body.checks.filter((c: { check: string }) => c.check === 'y').map((c: { inputs?: unknown }) => JSON.stringify(c.inputs ?? [1, 2]));
+    expect(new Set(points).size).toBe(3);
   });
 
   it('malformed requests are 400s; a reference that cannot run is a 422', async () => {
