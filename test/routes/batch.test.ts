@@ -61,3 +61,17 @@ describe('POST /v1/check/batch', () => {
     expect(r.body.items[3].body.detail).toBe('(item): give exactly one of expected or reference');
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('documents the grading routes with request examples', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    for (const path of ['/v1/check', '/v1/gradcheck', '/v1/evaluate/batch', '/v1/check/batch']) {
+      expect(document.paths[path]?.post, path).toBeDefined();
+      expect(Object.keys(document.paths[path].post.responses)).toEqual(expect.arrayContaining(['200', '400']));
+    }
+    const schemas = document.components.schemas;
+    expect(schemas.CheckRequest.examples.length).toBeGreaterThan(0);
+    expect(schemas.GradcheckRequest.examples.length).toBeGreaterThan(0);
+    expect(schemas.Diagnostics.examples.length).toBeGreaterThan(0);
+  });
+});
