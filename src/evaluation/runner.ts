@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { EvaluationConfig } from '../config.js';
@@ -40,6 +41,8 @@ export class EvaluationRunner {
   private pool: Piscina | null = null;
   private readonly listeners: ((m: Measurement) => void)[] = [];
   private closed = false;
+  /** Pooled tasks submitted and not yet settled: running plus waiting. */
+  private inPool = 0;
 
   constructor(config: EvaluationConfig) {
     this.config = config;
@@ -51,7 +54,7 @@ export class EvaluationRunner {
 
   /** Tasks waiting for a worker. */
   get queueDepth(): number {
-    return this.pool?.queueSize ?? 0;
+    return Math.max(0, this.inPool - this.config.workers);
   }
 
   get workers(): number {
@@ -60,7 +63,7 @@ export class EvaluationRunner {
 
   /** True when the queue is full: a new pooled task would be shed. */
   get saturated(): boolean {
-    return this.pool !== null && this.pool.queueSize >= this.config.maxQueue;
+    return this.inPool >= this.config.workers + this.config.maxQueue;
   }
 
   runsInline(kind: TaskKind, input: unknown, size: ProgramSize): boolean {
@@ -94,13 +97,33 @@ export class EvaluationRunner {
 
   private async runInPool<K extends TaskKind>(kind: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
     if (this.closed) throw new ProblemError('overloaded', 'the service is shutting down');
+    // Counted here rather than left to piscina, whose queue bound counts threads still starting as room.
+    if (this.saturated) {
+      throw new ProblemError('overloaded', `every worker is busy and ${this.queueDepth} evaluations are waiting; try again later`, {
+        limit: { name: 'poolMaxQueue', value: this.config.maxQueue },
+      });
+    }
     const pool = this.ensurePool();
     const budget = this.config.budgetMs;
+    // The budget counts from the moment a worker starts the task, not from the
+    // queue: the worker says so on a port of its own, and the clock starts then.
+    const { port1: started, port2: startedInWorker } = new MessageChannel();
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    started.once('message', () => {
+      timer = setTimeout(() => controller.abort(), budget);
+      started.close();
+    });
     let outcome: TaskOutcome<TaskOutput<K>>;
+    this.inPool += 1;
     try {
-      outcome = await pool.run({ kind, input }, { signal: AbortSignal.timeout(budget) });
+      outcome = await pool.run({ kind, input, started: startedInWorker }, { signal: controller.signal, transferList: [startedInWorker] });
     } catch (error) {
-      throw poolFailure(error, budget, this.config.maxQueue);
+      throw poolFailure(error, budget);
+    } finally {
+      this.inPool -= 1;
+      clearTimeout(timer);
+      started.close();
     }
     if (outcome.ok) return outcome.value;
     if (outcome.error.kind === 'range') throw new RangeError(outcome.error.message);
@@ -113,7 +136,6 @@ export class EvaluationRunner {
       execArgv: workerExecArgv,
       minThreads: 1,
       maxThreads: this.config.workers,
-      maxQueue: this.config.maxQueue,
       idleTimeout: 60_000,
       // A thread stuck in a task that ignores the budget is replaced, not waited for.
       closeTimeout: 1000,
@@ -133,16 +155,11 @@ function outcomeOf(error: unknown): RunOutcome {
   return error instanceof RangeError ? 'problem' : 'error';
 }
 
-function poolFailure(error: unknown, budgetMs: number, maxQueue: number): Error {
+function poolFailure(error: unknown, budgetMs: number): Error {
   const err = error as Error & { code?: string };
   if (err?.name === 'AbortError') {
     return new ProblemError('timeout', `the evaluation did not finish within its budget of ${budgetMs} ms and was stopped`, {
       limit: { name: 'evaluationBudgetMs', value: budgetMs },
-    });
-  }
-  if (err?.message === 'Task queue is at limit') {
-    return new ProblemError('overloaded', 'every worker is busy and the queue is full; try again later', {
-      limit: { name: 'poolMaxQueue', value: maxQueue },
     });
   }
   if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {

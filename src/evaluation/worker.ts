@@ -1,8 +1,12 @@
+import type { MessagePort } from 'node:worker_threads';
 import { ProblemError } from '../errors.js';
 import { TASKS, type TaskKind, type TaskOutcome } from './tasks.js';
 
 /** Runs one task in a pool thread. Client-caused errors come back as data; anything else rejects (a 500). */
-export default function runTask({ kind, input }: { kind: TaskKind; input: unknown }): TaskOutcome<unknown> {
+export default function runTask({ kind, input, started }: { kind: TaskKind; input: unknown; started?: MessagePort }): TaskOutcome<unknown> {
+  // Starts the caller's budget clock.
+  started?.postMessage(null);
+  started?.close();
   const task = TASKS[kind];
   if (!task) throw new Error(`unknown task kind ${String(kind)}`);
   try {

@@ -60,9 +60,12 @@ async function overload(app: FastifyInstance, options: OverloadOptions): Promise
     });
   }
 
-  // Every 503 tells the client when to come back.
   app.addHook('onSend', async (_request, reply) => {
+    // Every 503 tells the client when to come back.
     if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterSeconds));
+    // While shutting down, a keep-alive connection closes after its answer, so
+    // the server's close is not held up until the client's idle timeout.
+    if (shuttingDown) reply.header('connection', 'close');
   });
 
   app.decorate('readiness', {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { startServer } from './server_process.js';
+
+/** Hundreds of milliseconds of CPU in a worker: long enough to be in flight when SIGTERM comes. */
+const MEDIUM = { inputs: { x: { ones: [400, 400], requires_grad: false } }, expr: 'y = (x @ x @ x @ x @ x).sum()', backward: false };
+
+describe('graceful shutdown (real process)', () => {
+  it('on SIGTERM finishes the requests in flight, then exits 0', async () => {
+    const server = await startServer({ WORKERS: '2', EVALUATION_BUDGET_MS: '60000', SHUTDOWN_GRACE_MS: '30000', LOG_LEVEL: 'info' });
+    const post = () =>
+      fetch(`${server.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(MEDIUM) });
+    const inFlight = [post(), post()];
+    // both requests are received and running before the signal
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.child.kill('SIGTERM');
+
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    const bodies = await Promise.all(answers.map((a) => a.json()));
+    expect(bodies[0].tensors.y.data).toBeCloseTo(400 ** 6, -9);
+    expect(await server.exited).toBe(0);
+
+    const messages = server.logs.map((l) => l.msg);
+    expect(messages).toContain('shutting down: finishing in-flight requests');
+    expect(messages.indexOf('shutting down: finishing in-flight requests')).toBeLessThan(messages.lastIndexOf('request completed'));
+    expect(messages.at(-1)).toBe('closed');
+  });
+
+  it('exits 1 when in-flight work outlasts the grace period', async () => {
+    const server = await startServer({ WORKERS: '1', EVALUATION_BUDGET_MS: '60000', SHUTDOWN_GRACE_MS: '100', LOG_LEVEL: 'info' });
+    const heavy = fetch(`${server.url}/v1/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: { x: { zeros: [1000, 1000] } }, expr: 'y = (x @ x @ x @ x @ x @ x @ x @ x).sum()' }),
+    }).catch((error: Error) => error);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(1);
+    await heavy;
+  });
+});
