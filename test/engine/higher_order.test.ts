@@ -176,6 +176,12 @@ describe('jacobian() and hessian() against torch.autograd.functional (higher_ord
     expect(r.body.tensors.x.grad).toEqual([6, 6]); // d/dx (6 x1 + 6 x2)
   });
 
+  it('a jacobian too large to compute is a 422 naming the limit', async () => {
+    const r = await evaluate({ inputs: { x: { zeros: [5000] } }, expr: 'J = jacobian(x * 2, x)', backward: false });
+    expect(r.status).toBe(422);
+    expect(r.body.limit.name).toBe('jacobianElements');
+  });
+
   it('hessian needs a one-element output', async () => {
     const r = await evaluate({ inputs: { x: [1, 2] }, expr: 'H = hessian(x ** 2, x)', backward: false });
     expect(r.status).toBe(422);

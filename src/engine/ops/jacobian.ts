@@ -1,3 +1,4 @@
+import { ProblemError } from '../../errors.js';
 import { grad as autogradGrad } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
@@ -56,6 +57,10 @@ function stackRows(rows: readonly Tensor[], rowShape: readonly number[]): Tensor
   return apply(Stack, rows, { shape: [rows.length, ...rowShape] });
 }
 
+/** One backward pass per output element: these bound the work of one jacobian (or hessian). */
+export const MAX_JACOBIAN_ROWS = 4096;
+export const MAX_JACOBIAN_ELEMENTS = 1_000_000;
+
 /**
  * torch.autograd.functional.jacobian of `outputs` (computed from `inputs`) at
  * the current value of `inputs`: shape outputs.shape + inputs.shape, one
@@ -64,6 +69,13 @@ function stackRows(rows: readonly Tensor[], rowShape: readonly number[]): Tensor
  * is differentiable again (that is how hessian is built).
  */
 export function jacobian(outputs: Tensor, inputs: Tensor, createGraph = true): Tensor {
+  if (outputs.numel > MAX_JACOBIAN_ROWS || outputs.numel * inputs.numel > MAX_JACOBIAN_ELEMENTS) {
+    throw new ProblemError(
+      'limit-exceeded',
+      `a Jacobian of ${outputs.numel} x ${inputs.numel} elements is larger than this service computes (at most ${MAX_JACOBIAN_ROWS} output elements and ${MAX_JACOBIAN_ELEMENTS} entries)`,
+      { limit: { name: 'jacobianElements', value: MAX_JACOBIAN_ELEMENTS } },
+    );
+  }
   const rows: Tensor[] = [];
   for (let i = 0; i < outputs.numel; i++) {
     let row: Tensor | null = null;
