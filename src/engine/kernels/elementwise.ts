@@ -2,11 +2,82 @@ import { allocate, rounder, type DType } from '../dtype.js';
 import { broadcastShapes } from '../broadcast.js';
 import { numelOf, stridesOf, Tensor } from '../tensor.js';
 
+// ---- per-op loop copies -------------------------------------------------------
+// One shared loop calling many different `f`s is a megamorphic call site: V8
+// cannot inline `f`, and every element pays a real call (the profile of the
+// chain benchmark shows the op lambdas as separate frames). Large tensors
+// therefore run a private copy of the same fixed loop text per op function
+// (keyed by the function's source, so the closures one op creates on every call share
+// a copy): its call site only ever sees that op, and V8 inlines it. The loop
+// text is a constant of this file; nothing from a request is ever compiled.
+
+type Unary = (x: number) => number;
+type Binary = (x: number, y: number) => number;
+type Storage = Float32Array | Float64Array;
+type UnaryLoop = (f: Unary, src: Storage, out: Storage, n: number) => void;
+type BinaryLoop = (f: Binary, a: Storage, b: Storage, out: Storage, n: number) => void;
+
+/** Below this many elements the shared loop is as fast: the copy is not worth a lookup. */
+const COPY_THRESHOLD = 2048;
+const MAX_COPIES = 256;
+
+const UNARY_LOOP = 'for (let i = 0; i < n; i++) out[i] = f(src[i]);';
+const BINARY_LOOPS = {
+  same: 'for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);',
+  scalarRight: 'const y = b[0]; for (let i = 0; i < n; i++) out[i] = f(a[i], y);',
+  scalarLeft: 'const x = a[0]; for (let i = 0; i < n; i++) out[i] = f(x, b[i]);',
+} as const;
+
+const unaryCopies = new Map<string, UnaryLoop>();
+const binaryCopies = new Map<string, BinaryLoop>();
+
+function unaryLoop(f: Unary, n: number): UnaryLoop {
+  if (n < COPY_THRESHOLD) return sharedUnaryLoop;
+  const key = f.toString();
+  let loop = unaryCopies.get(key);
+  if (loop === undefined) {
+    if (unaryCopies.size >= MAX_COPIES) return sharedUnaryLoop;
+    loop = new Function('f', 'src', 'out', 'n', UNARY_LOOP) as UnaryLoop;
+    unaryCopies.set(key, loop);
+  }
+  return loop;
+}
+
+function binaryLoop(kind: keyof typeof BINARY_LOOPS, f: Binary, n: number): BinaryLoop {
+  if (n < COPY_THRESHOLD) return sharedBinaryLoops[kind];
+  const key = kind + f.toString();
+  let loop = binaryCopies.get(key);
+  if (loop === undefined) {
+    if (binaryCopies.size >= MAX_COPIES) return sharedBinaryLoops[kind];
+    loop = new Function('f', 'a', 'b', 'out', 'n', BINARY_LOOPS[kind]) as BinaryLoop;
+    binaryCopies.set(key, loop);
+  }
+  return loop;
+}
+
+function sharedUnaryLoop(f: Unary, src: Storage, out: Storage, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = f(src[i]);
+}
+
+const sharedBinaryLoops: Record<keyof typeof BINARY_LOOPS, BinaryLoop> = {
+  same: (f, a, b, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  scalarRight: (f, a, b, out, n) => {
+    const y = b[0];
+    for (let i = 0; i < n; i++) out[i] = f(a[i], y);
+  },
+  scalarLeft: (f, a, b, out, n) => {
+    const x = a[0];
+    for (let i = 0; i < n; i++) out[i] = f(x, b[i]);
+  },
+};
+
 /** out[i] = f(a[i]), rounded to `dtype` (default: a's). */
 export function map(a: Tensor, f: (x: number) => number, dtype: DType = a.dtype): Tensor {
   const src = a.data;
   const out = allocate(dtype, src.length);
-  for (let i = 0; i < src.length; i++) out[i] = f(src[i]);
+  unaryLoop(f, src.length)(f, src, out, src.length);
   return new Tensor(out, a.shape.slice());
 }
 
@@ -19,20 +90,18 @@ export function zip(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: number
   const bd = b.data;
   if (a.numel === b.numel && a.ndim === b.ndim && a.shape.every((d, i) => d === b.shape[i])) {
     const out = allocate(dtype, ad.length);
-    for (let i = 0; i < ad.length; i++) out[i] = f(ad[i], bd[i]);
+    binaryLoop('same', f, ad.length)(f, ad, bd, out, ad.length);
     return new Tensor(out, a.shape.slice());
   }
   const shape = broadcastShapes(a.shape, b.shape);
   const n = numelOf(shape);
   const out = allocate(dtype, n);
   if (b.numel === 1 && a.numel === n) {
-    const y = bd[0];
-    for (let i = 0; i < n; i++) out[i] = f(ad[i], y);
+    binaryLoop('scalarRight', f, n)(f, ad, bd, out, n);
     return new Tensor(out, shape);
   }
   if (a.numel === 1 && b.numel === n) {
-    const x = ad[0];
-    for (let i = 0; i < n; i++) out[i] = f(x, bd[i]);
+    binaryLoop('scalarLeft', f, n)(f, ad, bd, out, n);
     return new Tensor(out, shape);
   }
   const sa = broadcastStrides(a.shape, shape);
