@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await buildApp();
+});
+afterAll(() => app.close());
+
+/** Valid requests from the course, the starting points for mutation. */
+const SEEDS: Record<string, unknown>[] = [
+  { inputs: { x: 2 }, expr: 'x**2' },
+  { inputs: { x: 2.0 }, expr: 'y = x ** 2 + 2 * x + 1' },
+  { inputs: { u: 1.0, v: 2.0 }, expr: 'f = u * v + u ** 2' },
+  { inputs: { x: { linspace: { start: -10, end: 10, steps: 10 } } }, expr: 'Y = x ** 2\ny = torch.sum(Y)' },
+  { inputs: { x: 2.0 }, functions: { SQ: { params: ['i'], forward: 'i ** 2', backward: ['2 * i'] } }, expr: 'y = SQ(x)' },
+  { inputs: { x: [[1, 2], [3, 4]] }, graph: [{ id: 'a', op: 'pow', args: ['x', 2] }, { id: 'y', op: 'sum', args: ['a'] }] },
+  { inputs: { x: { zeros: [2, 3], dtype: 'float64' } }, expr: 'y = x.view(3, 2).sum(dim=0)', backward: { of: 'y', gradient: [1, 1] } },
+];
+
+type Json = unknown;
+
+/** One random edit somewhere in a JSON value: replace, delete, or add a key, or change a string. */
+function mutate(value: Json, path: number[], replacement: Json, text: string, mode: number): Json {
+  if (path.length === 0 || value === null || typeof value !== 'object') {
+    if (typeof value === 'string' && mode % 2 === 0) {
+      const at = (path[0] ?? 0) % (value.length + 1);
+      return value.slice(0, at) + text + value.slice(at);
+    }
+    return replacement;
+  }
+  const keys = Object.keys(value);
+  if (keys.length === 0) return replacement;
+  const key = keys[path[0] % keys.length];
+  const copy: any = Array.isArray(value) ? [...value] : { ...value };
+  if (path.length === 1 && mode % 3 === 0) {
+    if (Array.isArray(copy)) copy.splice(Number(key), 1);
+    else delete copy[key];
+    return copy;
+  }
+  if (path.length === 1 && mode % 5 === 0 && !Array.isArray(copy)) {
+    copy[text || '_'] = replacement;
+    return copy;
+  }
+  copy[key] = mutate(copy[key], path.slice(1), replacement, text, mode);
+  return copy;
+}
+
+const mutatedBody = fc
+  .record({
+    seed: fc.constantFrom(...SEEDS),
+    path: fc.array(fc.nat(20), { minLength: 0, maxLength: 5 }),
+    replacement: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(-1, 0, 1e308, -1e-308, 2 ** 53, 'NaN', 'Infinity', '__proto__', [], {}, null)),
+    text: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('(', ')', '**', '@', '.', ',', '=', '\n', 'torch.', 'x.grad', ' ** 1000', '[', '\u0000')),
+    mode: fc.nat(30),
+  })
+  .map(({ seed, path, replacement, text, mode }) => JSON.stringify(mutate(seed, path, replacement, text, mode)));
+
+/** A JSON text cut short or with bytes changed: what a broken client sends. */
+const brokenText = fc
+  .record({ seed: fc.constantFrom(...SEEDS), cut: fc.nat(300), junk: fc.string({ maxLength: 4 }) })
+  .map(({ seed, cut, junk }) => {
+    const text = JSON.stringify(seed);
+    const at = cut % (text.length + 1);
+    return text.slice(0, at) + junk + text.slice(at + 1);
+  });
+
+const anyBody = fc.oneof(
+  { weight: 5, arbitrary: mutatedBody },
+  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
+  { weight: 2, arbitrary: brokenText },
+  { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+);
+
+const contentType = fc.constantFrom('application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded');
+
+async function send(payload: string, type: string, url = '/v1/evaluate') {
+  const response = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': type } });
+  return response;
+}
+
+function expectNoFault(response: Awaited<ReturnType<typeof send>>) {
+  expect(response.statusCode, response.body).toBeLessThan(500);
+  if (response.statusCode >= 400) {
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    const problem = response.json();
+    expect(problem).toMatchObject({ status: response.statusCode, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+    expect(response.body).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  }
+}
+
+describe('arbitrary and mutated bodies (fast-check)', () => {
+  it('never answer 5xx, and every 4xx is problem+json', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyBody, contentType, async (body, type) => {
+        expectNoFault(await send(body, type));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('the seeds themselves are answered 200 (so mutation starts from working programs)', async () => {
+    for (const seed of SEEDS) expect((await send(JSON.stringify(seed), 'application/json')).statusCode).toBe(200);
+  });
+
+  it('the app still answers normally afterwards', async () => {
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await send(JSON.stringify(SEEDS[0]), 'application/json')).json().tensors.x.grad).toBe(4);
+  });
+});
