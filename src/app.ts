@@ -6,6 +6,7 @@ import evaluation from './plugins/evaluation.js';
 import metrics from './plugins/metrics.js';
 import overload from './plugins/overload.js';
 import requestLog, { requestIdFrom } from './plugins/request_log.js';
+import drain from './plugins/drain.js';
 import docs from './plugins/docs.js';
 import { answerSerializerCompiler } from './program/serialize.js';
 import problems from './plugins/problems.js';
@@ -53,6 +54,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(problems);
   await app.register(evaluation, { config: operations.evaluation });
   await app.register(requestLog);
+  await app.register(drain);
   await app.register(metrics);
   await app.register(overload, { overload: operations.overload, rateLimit: operations.rateLimit });
   await app.register(docs);
