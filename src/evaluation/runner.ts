@@ -31,6 +31,13 @@ const workerExecArgv = ownExtension === '.ts' ? ['--import', 'tsx'] : [];
 /** Programs that can make tensors larger than their inputs never run inline: they may be slow however small they look. */
 const GROWS = /\bexpand\b/;
 
+/** Looks only at program text (never at input data, which may be large). */
+function mayGrow(request: TaskInput<'evaluate'>['request']): boolean {
+  if (request.expr !== undefined && GROWS.test(request.expr)) return true;
+  if (request.graph?.some((node) => GROWS.test(node.op))) return true;
+  return Object.values(request.functions ?? {}).some((f) => GROWS.test(f.forward) || f.backward.some((b) => GROWS.test(b)));
+}
+
 /**
  * Runs tasks inline when they are small, otherwise in a piscina worker pool
  * under a time budget: a task over budget has its worker terminated and
@@ -68,7 +75,7 @@ export class EvaluationRunner {
 
   runsInline(kind: TaskKind, input: unknown, size: ProgramSize): boolean {
     if (this.config.inlineMaxWork === 0) return false;
-    if (kind === 'evaluate' && GROWS.test(JSON.stringify((input as TaskInput<'evaluate'>).request))) return false;
+    if (kind === 'evaluate' && mayGrow((input as TaskInput<'evaluate'>).request)) return false;
     return Math.max(1, size.elements) * Math.max(1, size.nodes) <= this.config.inlineMaxWork;
   }
 
