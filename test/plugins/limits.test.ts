@@ -14,6 +14,7 @@ const limits: Limits = {
   maxExprLength: 200,
   maxDepth: 8,
   maxFunctions: 1,
+  maxBatchItems: 2,
 };
 
 let app: FastifyInstance;
@@ -22,10 +23,10 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function post(payload: unknown) {
+async function post(payload: unknown, url = '/v1/evaluate') {
   const response = await app.inject({
     method: 'POST',
-    url: '/v1/evaluate',
+    url,
     payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
     headers: { 'content-type': 'application/json' },
   });
@@ -113,5 +114,12 @@ describe('each limit answers with a problem naming it', () => {
     const r = await post({ inputs: { x: 1 }, functions: { A: fn, B: fn }, expr: 'A(x)' });
     expect(r.status).toBe(400);
     names(r.body, 'maxFunctions', 1);
+  });
+
+  it('batch size', async () => {
+    const item = { inputs: { x: 1 }, expr: 'x * 2' };
+    const r = await post({ items: [item, item, item] }, '/v1/evaluate/batch');
+    expect(r.status).toBe(400);
+    names(r.body, 'maxBatchItems', 2);
   });
 });
