@@ -1,10 +1,51 @@
 // float32 vs float64: storage and rounding live here and nowhere else.
+import { ProblemError } from '../errors.js';
+
 export type DType = 'float32' | 'float64';
 export type Storage = Float32Array | Float64Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
 
+/**
+ * Every tensor buffer is allocated here, so this is where a program is stopped
+ * before it asks for more memory than the service allows (an `expand` or an
+ * outer product can ask for far more than its inputs hold).
+ */
+export interface AllocationLimits {
+  /** Elements one tensor may have. */
+  maxElementsPerTensor: number;
+  /** Elements one evaluation may allocate in all (a bound on its memory churn and work). */
+  maxEvaluationElements: number;
+}
+
+let limits: AllocationLimits = { maxElementsPerTensor: 16_000_000, maxEvaluationElements: Infinity };
+let allocated = 0;
+
+/** Runs `fn` as one evaluation: its allocations count against `scope` (then the previous scope is restored). */
+export function withAllocationLimits<T>(scope: AllocationLimits, fn: () => T): T {
+  const [previousLimits, previousAllocated] = [limits, allocated];
+  limits = scope;
+  allocated = 0;
+  try {
+    return fn();
+  } finally {
+    limits = previousLimits;
+    allocated = previousAllocated;
+  }
+}
+
 export function allocate(dtype: DType, length: number): Storage {
+  if (length > limits.maxElementsPerTensor) {
+    throw new ProblemError('limit-exceeded', `a tensor of ${length} elements is larger than this service allows (${limits.maxElementsPerTensor})`, {
+      limit: { name: 'maxElementsPerTensor', value: limits.maxElementsPerTensor },
+    });
+  }
+  allocated += length;
+  if (allocated > limits.maxEvaluationElements) {
+    throw new ProblemError('limit-exceeded', `the program allocates more than ${limits.maxEvaluationElements} tensor elements in all`, {
+      limit: { name: 'maxEvaluationElements', value: limits.maxEvaluationElements },
+    });
+  }
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
 }
 

@@ -6,7 +6,7 @@ import type { Limits } from '../../schemas/limits.js';
 import type { EvaluateRequest } from '../../schemas/program.js';
 import { type NestedNumbers, shapeOfNested } from '../../schemas/tensor.js';
 import { ProblemError, toProblem } from '../errors.js';
-import { buildInputs } from '../program/run.js';
+import { buildInputs } from '../program/inputs.js';
 import { flattenInto, toNested } from '../program/wire.js';
 import { formatIndex } from './indices.js';
 
@@ -22,7 +22,7 @@ export interface GradedAnswer {
   result: string;
   tensors: Record<string, AnswerTensor>;
 }
-/** Runs one evaluate request (in-process now; the worker pool later). */
+/** Runs one evaluate request (the check task passes evaluateProgram: the whole check runs in one task, inline or in a worker). */
 export type Evaluate = (request: EvaluateRequest) => GradedAnswer;
 
 interface Tolerance {

@@ -6,7 +6,8 @@ import { ProblemError } from '../errors.js';
 import { isTensor } from '../program/execute.js';
 import { toWireNumber } from '../program/wire.js';
 import { formatIndex, unravel } from './indices.js';
-import { compileRequest, runCompiled, type CompiledProgram } from './program.js';
+import { withAllocationLimits } from '../engine/dtype.js';
+import { compileRequest, runCompiled, type CompiledProgram } from '../program/compile.js';
 
 /** Program runs one gradcheck may cost: one backward pass per output element, two forward runs per input element. */
 export const MAX_GRADCHECK_RUNS = 4096;
@@ -24,6 +25,10 @@ type Jacobian = Float64Array[];
  * central differences, everything in float64.
  */
 export function gradcheck(request: GradcheckRequest, limits: Limits): GradcheckAnswer {
+  return withAllocationLimits(limits, () => gradcheckWithinLimits(request, limits));
+}
+
+function gradcheckWithinLimits(request: GradcheckRequest, limits: Limits): GradcheckAnswer {
   const { eps, atol, rtol } = request;
   const compiled = compileRequest(request.program, limits);
   for (const [name, t] of compiled.inputs) compiled.inputs.set(name, asFloat64(t));
@@ -78,7 +83,7 @@ function checkedInput(compiled: CompiledProgram, name: string): Tensor {
 }
 
 function outputOf(compiled: CompiledProgram, name: string): Tensor {
-  const value = runCompiled(compiled, compiled.inputs).get(name);
+  const value = runCompiled(compiled).named.get(name);
   if (value === undefined) throw new ProblemError('unknown-name', `output names '${name}', which is not an input or a statement`);
   if (!isTensor(value)) throw new ProblemError('invalid-argument', `output '${name}' is a Python number, not a tensor`);
   return value;

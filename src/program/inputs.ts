@@ -3,6 +3,8 @@ import { shapeOfNested } from '../../schemas/tensor.js';
 import { allocate, type DType } from '../engine/dtype.js';
 import { arange, linspace } from '../engine/kernels/linspace.js';
 import { ProblemError } from '../errors.js';
+import type { Limits } from '../../schemas/limits.js';
+import type { EvaluateRequest } from '../../schemas/program.js';
 import { numelOf, Tensor } from '../engine/tensor.js';
 import { decodeBase64 } from './encode.js';
 import { flattenInto, fromWireNumber } from './wire.js';
@@ -65,4 +67,17 @@ export function fromNested(data: Parameters<typeof shapeOfNested>[0], dtype: DTy
   const storage = allocate(dtype, numelOf(result.shape));
   flattenInto(data, storage);
   return new Tensor(storage, result.shape);
+}
+
+/** Every input of a request, counted against the total limit before any is allocated. */
+export function buildInputs(specs: EvaluateRequest['inputs'], limits: Limits): Map<string, Tensor> {
+  const entries = Object.entries(specs);
+  // Count everything first: nothing is allocated for a request over the limit.
+  const total = entries.reduce((n, [, spec]) => n + inputElements(spec), 0);
+  if (total > limits.maxTotalElements) {
+    throw new ProblemError('limit-exceeded', `the inputs have ${total} elements in all, more than ${limits.maxTotalElements}`, {
+      limit: { name: 'maxTotalElements', value: limits.maxTotalElements },
+    });
+  }
+  return new Map(entries.map(([name, spec]) => [name, buildInput(name, spec)]));
 }

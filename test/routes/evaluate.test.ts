@@ -125,3 +125,17 @@ describe('custom functions', () => {
     expectProblem(r, 422);
   });
 });
+
+describe('memory the program asks for while running', () => {
+  it('an expand far beyond the inputs is a 422 naming the limit, before allocating', async () => {
+    const r = await post({ inputs: { x: [1, 2] }, expr: 'y = x.view(2, 1).expand(2, 100000000)\ny.sum()' });
+    expectProblem(r, 422);
+    expect(r.body.limit).toEqual({ name: 'maxElementsPerTensor', value: 16_000_000 });
+  });
+
+  it('an outer product of two large vectors is a 422', async () => {
+    const r = await post({ inputs: { x: { zeros: [100000] } }, expr: 'y = x.view(-1, 1) @ x.view(1, -1)\ny.sum()' });
+    expectProblem(r, 422);
+    expect(r.body.limit.name).toBe('maxElementsPerTensor');
+  });
+});
