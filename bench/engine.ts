@@ -3,14 +3,19 @@
  * forward+backward of w1, w2, the elementwise chain at 1e3/1e5/1e6 elements
  * next to a hand-written fused loop, and a 256x256 matmul.
  * Usage: npm run bench:engine   (BENCH_TIME: milliseconds per task, default 1500)
+ *
+ * It runs the tsc output (dist/bench-build), as the server runs dist/: under
+ * tsx, esbuild's keepNames wraps every closure the engine creates in a
+ * `__name(...)` call, which doubled the measured cost of small programs.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { DEFAULT_LIMITS } from '../schemas/limits.js';
-import { programSchemas } from '../schemas/program.js';
+import { EvaluateAnswer, programSchemas } from '../schemas/program.js';
 import { backward } from '../src/engine/autograd.js';
 import { add } from '../src/engine/ops/add.js';
 import { matmul } from '../src/engine/ops/matmul.js';
@@ -19,11 +24,13 @@ import { pow } from '../src/engine/ops/pow.js';
 import { sum } from '../src/engine/ops/sum.js';
 import { Tensor } from '../src/engine/tensor.js';
 import { evaluateProgram } from '../src/program/run.js';
+import { answerSerializerCompiler } from '../src/program/serialize.js';
 import { chainEngine, chainFused } from './chain.js';
-import { float32Linspace } from './workloads.js';
+import { repositoryRoot } from './root.js';
+import { float32Linspace, httpWorkloads } from './workloads.js';
 
 const TIME_MS = Number(process.env.BENCH_TIME ?? 1500);
-const root = new URL('..', import.meta.url).pathname;
+const root = repositoryRoot();
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function scalar(value: number): Tensor {
@@ -45,6 +52,21 @@ function w2Engine(): void {
 const { EvaluateRequest } = programSchemas(DEFAULT_LIMITS);
 const w1Request = EvaluateRequest.parse({ inputs: { x: 2.0 }, expr: 'y = x**2 + 2*x + 1' });
 const w2Request = EvaluateRequest.parse({ inputs: { u: 1.0, v: 2.0 }, expr: 'f = u*v + (u*v)**2' });
+
+// The stages of one HTTP request's own work, with the functions the app uses:
+// body validation, evaluation, answer serialization (fastify and the socket not included).
+const validateBody = validatorCompiler({ schema: EvaluateRequest, method: 'POST', url: '/v1/evaluate', httpPart: 'body' }) as (data: unknown) => {
+  value?: unknown;
+  error?: unknown;
+};
+const serializeAnswer = answerSerializerCompiler({ schema: EvaluateAnswer, method: 'POST', url: '/v1/evaluate', httpStatus: '200' }) as (data: unknown) => string;
+const stageWorkloads = httpWorkloads()
+  .filter((w) => ['w1', 'w2', 'w3'].includes(w.name))
+  .map((w) => {
+    const text = JSON.stringify(w.body);
+    const request = EvaluateRequest.parse(JSON.parse(text));
+    return { name: w.name, text, request, answer: evaluateProgram(request, DEFAULT_LIMITS) };
+  });
 
 function randomMatrix(rows: number, cols: number): Float32Array {
   let state = 12345;
@@ -94,6 +116,13 @@ bench
   .add('w2 engine ops fwd+bwd', w2Engine)
   .add('w1 evaluateProgram (parse+run+bwd+answer)', () => evaluateProgram(w1Request, DEFAULT_LIMITS))
   .add('w2 evaluateProgram (parse+run+bwd+answer)', () => evaluateProgram(w2Request, DEFAULT_LIMITS));
+for (const w of stageWorkloads) {
+  bench.add(`${w.name} request: JSON.parse + validate`, () => {
+    if (validateBody(JSON.parse(w.text)).error) throw new Error(`${w.name} did not validate`);
+  });
+  bench.add(`${w.name} request: evaluateProgram`, () => evaluateProgram(w.request, DEFAULT_LIMITS));
+  bench.add(`${w.name} request: serialize answer`, () => serializeAnswer(w.answer));
+}
 for (const [n, x] of chainInputs) {
   bench.add(`chain ${n.toExponential()} engine`, () => chainEngine(x));
   bench.add(`chain ${n.toExponential()} fused loop`, () => chainFused(x));
@@ -141,6 +170,7 @@ writeFileSync(
       date: new Date().toISOString(),
       command: 'npm run bench:engine',
       commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
+      uncommittedChanges: execSync('git status --porcelain --untracked-files=no', { cwd: root }).toString().trim() !== '',
       node: process.version,
       cpus: cpus().map((c) => c.model)[0],
       timePerTaskMs: TIME_MS,

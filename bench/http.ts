@@ -10,12 +10,13 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { repositoryRoot } from './root.js';
 import { httpWorkloads, type HttpWorkload } from './workloads.js';
 
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
 const MEASURE_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
 const ONLY = process.env.BENCH_ONLY?.split(',');
-const root = new URL('..', import.meta.url).pathname;
+const root = repositoryRoot();
 
 interface Measurement {
   requestsPerSecond: number;
@@ -151,6 +152,7 @@ writeFileSync(
       date: new Date().toISOString(),
       command: 'npm run bench',
       commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
+      uncommittedChanges: execSync('git status --porcelain --untracked-files=no', { cwd: root }).toString().trim() !== '',
       node: process.version,
       cpus: cpus().map((c) => c.model)[0],
       cores: cpus().length,
