@@ -65,7 +65,7 @@ export function checkSubmission(request: CheckRequest, limits: Limits, evaluate:
     feedback:
       failed.length === 0
         ? `All ${weighted.length} checks passed.`
-        : `${weighted.length - failed.length} of ${weighted.length} checks passed. ${failed.slice(0, 3).map((c) => c.message).join(' ')}${failed.length > 3 ? ` (and ${failed.length - 3} more)` : ''}`,
+        : `${weighted.length - failed.length} of ${weighted.length} checks passed. ${failed.slice(0, 3).map((c) => c.message).join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more` : ''}.`,
   };
 }
 
