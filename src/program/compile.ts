@@ -6,7 +6,8 @@ import { execute, type OpResolver, resolveName } from './execute.js';
 import { customFunctionOps } from './functions.js';
 import type { LoweredProgram } from './graph.js';
 import { buildInputs } from './inputs.js';
-import { compileExpression, lowerGraph } from './lower.js';
+import { lowerGraph } from './lower.js';
+import { compileExpressionCached } from './program_cache.js';
 import { parserLimits } from './parser_limits.js';
 
 /** A request's inputs built and its program compiled: ready to run once (evaluate) or many times (gradcheck). */
@@ -20,7 +21,7 @@ export function compileRequest(request: Pick<EvaluateRequest, 'inputs' | 'expr' 
   const inputs = buildInputs(request.inputs, limits);
   const functions = customFunctionOps(request.functions ?? {}, limits);
   const options = { inputs: new Set(inputs.keys()), customFunctions: new Set(functions.keys()), limits: parserLimits(limits) };
-  const program = request.expr !== undefined ? compileExpression(request.expr, options) : lowerGraph(request.graph ?? [], options);
+  const program = request.expr !== undefined ? compileExpressionCached(request.expr, options) : lowerGraph(request.graph ?? [], options);
   return { inputs, program, resolveOp: (name) => functions.get(name) };
 }
 
