@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { EvaluationConfig } from '../config.js';
 import { type ProblemCode, ProblemError, type ProblemExtras } from '../errors.js';
-import { type ProgramSize, TASKS, type TaskInput, type TaskKind, type TaskOutcome, type TaskOutput } from './tasks.js';
+import { mayGrow, type ProgramSize, programSize, TASKS, type TaskInput, type TaskKind, type TaskOutcome, type TaskOutput, type TaskPrograms } from './tasks.js';
 
 export type RunMode = 'inline' | 'pool';
 export type RunOutcome = 'ok' | 'problem' | 'timeout' | 'shed' | 'error';
@@ -22,21 +22,9 @@ export interface Plan {
   size: ProgramSize;
 }
 
-/** The worker file next to this one: worker.ts under tsx/vitest, worker.js in dist/. */
+/** The worker file next to this one: worker.js in dist/; from TypeScript sources a loader that brings tsx into the thread. */
 const ownExtension = extname(fileURLToPath(import.meta.url));
-const workerFile = new URL(`./worker${ownExtension}`, import.meta.url).href;
-/** From TypeScript sources the worker thread needs the tsx loader too. */
-const workerExecArgv = ownExtension === '.ts' ? ['--import', 'tsx'] : [];
-
-/** Programs that can make tensors larger than their inputs never run inline: they may be slow however small they look. */
-const GROWS = /\bexpand\b/;
-
-/** Looks only at program text (never at input data, which may be large). */
-function mayGrow(request: TaskInput<'evaluate'>['request']): boolean {
-  if (request.expr !== undefined && GROWS.test(request.expr)) return true;
-  if (request.graph?.some((node) => GROWS.test(node.op))) return true;
-  return Object.values(request.functions ?? {}).some((f) => GROWS.test(f.forward) || f.backward.some((b) => GROWS.test(b)));
-}
+const workerFile = new URL(ownExtension === '.ts' ? './worker_from_source.mjs' : './worker.js', import.meta.url).href;
 
 /**
  * Runs tasks inline when they are small, otherwise in a piscina worker pool
@@ -59,6 +47,11 @@ export class EvaluationRunner {
     this.listeners.push(listener);
   }
 
+  /** Pooled tasks running or waiting for a worker. */
+  get inFlight(): number {
+    return this.inPool;
+  }
+
   /** Tasks waiting for a worker. */
   get queueDepth(): number {
     return Math.max(0, this.inPool - this.config.workers);
@@ -73,16 +66,23 @@ export class EvaluationRunner {
     return this.inPool >= this.config.workers + this.config.maxQueue;
   }
 
-  runsInline(kind: TaskKind, input: unknown, size: ProgramSize): boolean {
-    if (this.config.inlineMaxWork === 0) return false;
-    if (kind === 'evaluate' && mayGrow((input as TaskInput<'evaluate'>).request)) return false;
-    return Math.max(1, size.elements) * Math.max(1, size.nodes) <= this.config.inlineMaxWork;
+  /**
+   * Inline when the estimated work (input elements × nodes × runs) is small;
+   * programs that can make tensors larger than their inputs never run inline:
+   * they may be slow however small they look.
+   */
+  runsInline(kind: TaskKind, programs: TaskPrograms, size: ProgramSize): boolean {
+    const task = TASKS[kind];
+    if (this.config.inlineMaxWork === 0 || ('alwaysPooled' in task && task.alwaysPooled)) return false;
+    if (programs.programs.some(mayGrow)) return false;
+    return Math.max(1, size.elements) * Math.max(1, size.nodes) * Math.max(1, size.runs) <= this.config.inlineMaxWork;
   }
 
   /** Where a task will run and how large it is, decided from the request alone. */
   plan<K extends TaskKind>(kind: K, input: TaskInput<K>): Plan {
-    const size = TASKS[kind].size(input);
-    return { size, mode: this.runsInline(kind, input, size) ? 'inline' : 'pool' };
+    const programs = (TASKS[kind].programs as (input: TaskInput<K>) => TaskPrograms)(input);
+    const size = programSize(programs);
+    return { size, mode: this.runsInline(kind, programs, size) ? 'inline' : 'pool' };
   }
 
   async run<K extends TaskKind>(kind: K, input: TaskInput<K>, plan: Plan = this.plan(kind, input)): Promise<TaskOutput<K>> {
@@ -90,7 +90,7 @@ export class EvaluationRunner {
     const started = performance.now();
     let outcome: RunOutcome = 'error';
     try {
-      const value = mode === 'inline' ? (TASKS[kind].run(input) as TaskOutput<K>) : await this.runInPool<K>(kind, input);
+      const value = mode === 'inline' ? await (TASKS[kind].run as (input: TaskInput<K>) => TaskOutput<K> | Promise<TaskOutput<K>>)(input) : await this.runInPool<K>(kind, input);
       outcome = 'ok';
       return value;
     } catch (error) {
@@ -140,7 +140,6 @@ export class EvaluationRunner {
   private ensurePool(): Piscina {
     this.pool ??= new Piscina({
       filename: workerFile,
-      execArgv: workerExecArgv,
       minThreads: 1,
       maxThreads: this.config.workers,
       idleTimeout: 60_000,

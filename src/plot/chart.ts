@@ -1,4 +1,5 @@
 import * as vega from 'vega';
+import type { PlotRequest } from '../../schemas/plot.js';
 import type { PlotSeries } from './sample.js';
 
 /** matplotlib's first two colours, as in the course's figure. */
@@ -8,6 +9,13 @@ export const DERIVATIVE_COLOR = '#ff7f0e';
 export interface ChartLabels {
   /** Shown above the chart, e.g. the program text. */
   title: string;
+}
+
+/** The program on one line, shortened: the chart's title. */
+export function chartTitle(request: Pick<PlotRequest, 'expr' | 'graph'>): string {
+  const text = request.expr ?? request.graph?.map((node) => `${node.id} = ${node.op}(…)`).join('; ') ?? '';
+  const oneLine = text.split(/\r?\n|;/).map((s) => s.trim()).filter(Boolean).join('; ');
+  return oneLine.length > 80 ? `${oneLine.slice(0, 79)}…` : oneLine;
 }
 
 /** The legend entries, named after the plotted statement and the axis: "Y", "dY/dx". */

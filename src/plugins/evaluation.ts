@@ -21,7 +21,8 @@ export default fp(evaluation, { name: 'evaluation' });
 
 /**
  * Runs one task for a request through the app's runner (inline or in the pool,
- * under the time budget) and records its size for the request's log line.
+ * under the time budget) and records its size for the request's log line
+ * (summed when a request runs several, as a batch does).
  * Errors are ProblemErrors (422 for the program, 503 `timeout` or `overloaded`).
  *
  *   const answer = await runEvaluation(request, 'evaluate', { request: body, limits });
@@ -29,6 +30,14 @@ export default fp(evaluation, { name: 'evaluation' });
 export async function runEvaluation<K extends TaskKind>(request: FastifyRequest, kind: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
   const runner = request.server.evaluation;
   const plan = runner.plan(kind, input);
-  request.programSize = { ...plan.size, mode: plan.mode };
+  const before = request.programSize;
+  request.programSize = before
+    ? {
+        elements: before.elements + plan.size.elements,
+        nodes: before.nodes + plan.size.nodes,
+        runs: before.runs + plan.size.runs,
+        mode: before.mode === plan.mode ? plan.mode : 'mixed',
+      }
+    : { ...plan.size, mode: plan.mode };
   return runner.run(kind, input, plan);
 }

@@ -44,8 +44,8 @@ export function loggerOptions(level: string): Exclude<FastifyServerOptions['logg
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The program's size, when the request ran one (set by the evaluation runner). */
-    programSize: { elements: number; nodes: number; mode: string } | null;
+    /** The program's size, when the request ran one (set by the evaluation runner; summed over a batch's items). */
+    programSize: { elements: number; nodes: number; runs: number; mode: string } | null;
   }
 }
 

@@ -1,12 +1,11 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { batchAnswerSchema, batchRequestSchema } from '../../schemas/batch.js';
 import { CheckAnswer, checkSchemas } from '../../schemas/check.js';
 import type { Limits } from '../../schemas/limits.js';
-import { EvaluateAnswer, type EvaluateRequest as EvaluateBody, programSchemas } from '../../schemas/program.js';
+import { EvaluateAnswer, programSchemas } from '../../schemas/program.js';
 import { runBatch } from '../grading/batch.js';
-import { checkSubmission } from '../grading/check.js';
-import { evaluateProgram } from '../program/run.js';
-import { inProcessEvaluate } from './check.js';
+import { runEvaluation } from '../plugins/evaluation.js';
 import { problemResponses } from './evaluate.js';
 
 const batchResponses = {
@@ -19,9 +18,9 @@ const batchResponses = {
 export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
   const { EvaluateRequest } = programSchemas(limits);
   const { CheckRequest } = checkSchemas(limits);
-  // The one evaluation call of each batch route (to move into the worker pool with the others).
-  const evaluate = (body: EvaluateBody) => evaluateProgram(body, limits);
-  const grade = inProcessEvaluate(limits);
+  // Each item is a task of its own (inline when small, else in the pool under its own time budget);
+  // at most one item per worker runs at once, so a batch never fills the pool's queue by itself.
+  const options = (request: FastifyRequest) => ({ concurrency: request.server.evaluation.config.workers, log: request.log });
 
   app.post('/v1/evaluate/batch', {
     schema: {
@@ -32,7 +31,8 @@ export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
       body: batchRequestSchema(limits, 'EvaluateRequest'),
       response: { 200: batchAnswerSchema(EvaluateAnswer, 'EvaluateBatchAnswer'), ...batchResponses },
     },
-    handler: async (request) => runBatch(request.body.items, EvaluateRequest, evaluate, request.log),
+    handler: async (request) =>
+      runBatch(request.body.items, EvaluateRequest, (item) => runEvaluation(request, 'evaluate', { request: item, limits }), options(request)),
   });
 
   app.post('/v1/check/batch', {
@@ -44,6 +44,7 @@ export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
       body: batchRequestSchema(limits, 'CheckRequest'),
       response: { 200: batchAnswerSchema(CheckAnswer, 'CheckBatchAnswer'), ...batchResponses },
     },
-    handler: async (request) => runBatch(request.body.items, CheckRequest, (item) => checkSubmission(item, limits, grade), request.log),
+    handler: async (request) =>
+      runBatch(request.body.items, CheckRequest, (item) => runEvaluation(request, 'check', { request: item, limits }), options(request)),
   });
 };

@@ -1,19 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CheckAnswer, checkSchemas } from '../../schemas/check.js';
 import type { Limits } from '../../schemas/limits.js';
-import type { EvaluateRequest } from '../../schemas/program.js';
-import { checkSubmission, type Evaluate } from '../grading/check.js';
-import { evaluateProgram } from '../program/run.js';
+import { runEvaluation } from '../plugins/evaluation.js';
 import { problemResponses } from './evaluate.js';
-
-/** The one place checks evaluate programs (to move into the worker pool with /v1/evaluate). */
-export function inProcessEvaluate(limits: Limits): Evaluate {
-  return (request: EvaluateRequest) => evaluateProgram(request, limits);
-}
 
 export const checkRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
   const { CheckRequest } = checkSchemas(limits);
-  const evaluate = inProcessEvaluate(limits);
   app.post('/v1/check', {
     schema: {
       tags: ['grading'],
@@ -23,6 +15,7 @@ export const checkRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
       body: CheckRequest,
       response: { 200: CheckAnswer, ...problemResponses },
     },
-    handler: async (request) => checkSubmission(request.body, limits, evaluate),
+    // The whole check (submission and reference at every point) is one task: inline when small, else in the pool under the time budget.
+    handler: async (request) => runEvaluation(request, 'check', { request: request.body, limits }),
   });
 };
