@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LIMITS, type Limits } from '../schemas/limits.js';
+import { withEvaluateFastPath } from '../schemas/program_fast_path.js';
 import { type Config, loadConfig } from './config.js';
 import evaluation from './plugins/evaluation.js';
 import metrics from './plugins/metrics.js';
@@ -46,7 +47,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     requestTimeout: operations.requestTimeoutMs,
     trustProxy: operations.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  // The common evaluate bodies skip zod's walk; everything else (and every error) is zod's.
+  app.setValidatorCompiler(withEvaluateFastPath(limits, validatorCompiler));
   app.setSerializerCompiler(answerSerializerCompiler);
   // Programs are JSON only: anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
