@@ -78,6 +78,34 @@ describe('POST /v1/plot', () => {
   });
 });
 
+describe('POST /v1/plot shorthand: the axis as a key of the body', () => {
+  const linspace = { linspace: { start: -10, end: 10, steps: 1000 } };
+
+  it('the issue\'s example {"expr": "y = torch.relu(x)", "x": {"linspace": ...}} draws the same chart as the full form', async () => {
+    const shorthand = await post({ expr: 'y = torch.relu(x)', x: linspace });
+    expectChart(shorthand, 1000, ['y (function)', 'dy/dx (derivative)']);
+    const full = await post({ inputs: { x: linspace }, expr: 'y = torch.relu(x)' });
+    expect(shorthand.body).toBe(full.body);
+  });
+
+  it('the top-level input is the axis; other inputs go under inputs', async () => {
+    const shorthand = await post({ inputs: { w: 3 }, expr: 'y = w * x ** 2', x: { linspace: { start: -2, end: 2, steps: 20 } } });
+    expectChart(shorthand, 20, ['y (function)', 'dy/dx (derivative)']);
+    const full = await post({ inputs: { w: 3, x: { linspace: { start: -2, end: 2, steps: 20 } } }, axis: 'x', expr: 'y = w * x ** 2' });
+    expect(shorthand.body).toBe(full.body);
+  });
+
+  it('refuses two top-level inputs, an input given twice, an axis naming another input, and names that are not identifiers', async () => {
+    const pointers = async (payload: unknown) =>
+      expectProblem(await post(payload), 400, 'invalid-request').errors.map((e: { pointer: string }) => e.pointer);
+    expect(await pointers({ expr: 'y = x * z', x: [1, 2], z: [3, 4] })).toEqual(['/z']);
+    expect(await pointers({ expr: 'y = x * 2', inputs: { x: [1, 2] }, x: [1, 2] })).toEqual(['/x']);
+    expect(await pointers({ expr: 'y = x * z', inputs: { z: [1, 2] }, axis: 'z', x: [1, 2] })).toEqual(['/axis']);
+    expect(await pointers({ expr: 'y = x * 2', '2x': [1, 2] })).toEqual(['/2x']);
+    expect(await pointers({ expr: 'y = x * 2', prototype: [1, 2] })).toEqual(['/prototype']);
+  });
+});
+
 describe('GET /v1/plot', () => {
   it('plots expr over linspace(from, to, steps) for curl users', async () => {
     expectChart(await get({ expr: 'y = torch.relu(x)', from: -10, to: 10, steps: 50 }), 50, ['y (function)', 'dy/dx (derivative)']);
