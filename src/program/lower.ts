@@ -20,8 +20,14 @@ export type GraphNodeInput = Omit<GraphNode, 'kwargs'> & { kwargs?: Record<strin
 /** Operator spelling (`+`, `unary -`) to the op it means, from each OpDef's `operators`. */
 const OPERATOR_OPS: ReadonlyMap<string, string> = new Map(OPS.flatMap((op) => (op.operators ?? []).map((spelling) => [spelling, op.name] as const)));
 
-/** Function prefixes, longest first, and the module each stands for. */
-const FUNCTION_PREFIXES: readonly { prefix: string; module: string }[] = [
+/**
+ * Function prefixes, longest first, and the module each stands for. `only`
+ * lists what a module holds when it is not every function op: torch.autograd
+ * has grad, torch.autograd.functional has jacobian and hessian.
+ */
+const FUNCTION_PREFIXES: readonly { prefix: string; module: string; only?: ReadonlySet<string> }[] = [
+  { prefix: 'torch.autograd.functional.', module: 'torch.autograd.functional', only: new Set(['jacobian', 'hessian']) },
+  { prefix: 'torch.autograd.', module: 'torch.autograd', only: new Set(['grad']) },
   { prefix: 'torch.nn.functional.', module: 'torch.nn.functional' },
   { prefix: 'torch.', module: 'torch' },
   { prefix: 'F.', module: 'torch.nn.functional' },
@@ -150,16 +156,21 @@ class Lowerer {
     return op;
   }
 
-  /** `relu`, `torch.relu`, `torch.nn.functional.relu`, `F.relu`; custom functions only bare. */
+  /**
+   * `relu`, `torch.relu`, `torch.nn.functional.relu`, `F.relu`;
+   * `torch.autograd.grad`, `torch.autograd.functional.jacobian` / `hessian`;
+   * custom functions only bare.
+   */
   private functionOp(callee: string, at: Position): string {
     if (!callee.includes('.')) {
       if (this.customFunctions.has(callee)) return callee;
       if (isFunction(OPS_BY_NAME.get(callee))) return callee;
       throw problem('unknown-function', `name '${callee}' is not defined`, at);
     }
-    const { prefix, module } = FUNCTION_PREFIXES.find((p) => callee.startsWith(p.prefix)) ?? { prefix: '', module: '' };
+    const { prefix, module, only } = FUNCTION_PREFIXES.find((p) => callee.startsWith(p.prefix)) ?? { prefix: '', module: '' };
     const name = callee.slice(prefix.length);
-    if (prefix !== '' && !name.includes('.') && isFunction(OPS_BY_NAME.get(name))) return name;
+    const inModule = only === undefined || only.has(name);
+    if (prefix !== '' && !name.includes('.') && inModule && isFunction(OPS_BY_NAME.get(name))) return name;
     const path = [module, ...name.split('.')].filter((part) => part !== '');
     const attribute = path.pop();
     throw problem('unknown-function', `module '${path.join('.')}' has no attribute '${attribute}'`, at);

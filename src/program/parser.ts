@@ -89,7 +89,7 @@ class Parser {
   private statement(): Statement {
     const start = this.peek();
     if (start.kind === 'keyword' && (start.text === 'import' || start.text === 'from')) {
-      throw this.problem('import statements are not needed: torch, torch.nn.functional and F are always available', start);
+      throw this.problem('import statements are not needed: torch, torch.nn.functional (F) and torch.autograd are always available', start);
     }
     if (start.kind === 'name' && this.isOperator(this.peek(1), '=')) {
       this.index += 2;

@@ -170,6 +170,23 @@ describe('jacobian() and hessian() against torch.autograd.functional (higher_ord
     expect(r.body.tensors.J.grad_fn).toBe('ViewBackward0');
   });
 
+  it('PyTorch spellings: torch.autograd.grad and torch.autograd.functional.jacobian / hessian', async () => {
+    const r = await evaluate({
+      inputs: { x: [1, 2], s: 2 },
+      expr: [
+        'g = torch.autograd.grad(s ** 3, s)',
+        'h = torch.autograd.grad(g, s)',
+        'J = torch.autograd.functional.jacobian(x ** 2, x)',
+        'H = torch.autograd.functional.hessian(torch.sum(x ** 3), x)',
+      ].join('\n'),
+      backward: false,
+    });
+    expect(r.status).toBe(200);
+    expect([r.body.tensors.g.data, r.body.tensors.h.data]).toEqual([12, 12]);
+    expect(r.body.tensors.J.data).toEqual([[2, 0], [0, 4]]);
+    expect(r.body.tensors.H.data).toEqual([[6, 0], [0, 12]]);
+  });
+
   it('a jacobian is differentiable again: the sum of the Hessian of sum(x**3) via jacobian(grad)', async () => {
     const r = await evaluate({ inputs: { x: [1, 2] }, expr: 'H = jacobian(grad(torch.sum(x ** 3), x), x)\ns = H.sum()' });
     expect(r.body.tensors.H.data).toEqual([[6, 0], [0, 12]]);
