@@ -39,17 +39,23 @@ function formatContents(t: Tensor, indent: number): string {
   const summarize = t.numel > THRESHOLD;
   const shownRows = t.shape.map((size) => shownIndices(size, summarize));
   const strides = rowMajorStrides(t.shape);
-  const formatter = makeFormatter(shownValues(t.data, shownRows, strides));
+  // Every shown element is formatted once: the widths and the text come from the same strings.
+  const formatted = formatAll(summarize ? shownValues(t.data, shownRows, strides) : allValues(t.data));
+  let next = 0;
 
-  const render = (dim: number, offset: number, depthIndent: number): string => {
-    if (dim === t.ndim) return formatter.format(t.data[offset]);
-    const pieces = shownRows[dim].map((index) => (index === GAP ? null : render(dim + 1, offset + index * strides[dim], depthIndent + 1)));
-    if (dim === t.ndim - 1) return vectorString(pieces.map((p) => p ?? ' ...'), formatter.width, depthIndent);
+  const render = (dim: number, depthIndent: number): string => {
+    if (dim === t.ndim - 1) {
+      const row = shownRows[dim];
+      const pieces = new Array<string>(row.length);
+      for (let k = 0; k < row.length; k++) pieces[k] = row[k] === GAP ? ' ...' : formatted.texts[next++];
+      return vectorString(pieces, formatted.width, depthIndent);
+    }
+    const pieces = shownRows[dim].map((index) => (index === GAP ? '...' : render(dim + 1, depthIndent + 1)));
     const remainingDims = t.ndim - dim;
     const separator = ',' + '\n'.repeat(remainingDims - 1) + ' '.repeat(depthIndent + 1);
-    return '[' + pieces.map((p) => p ?? '...').join(separator) + ']';
+    return '[' + pieces.join(separator) + ']';
   };
-  return render(0, 0, indent);
+  return t.ndim === 0 ? formatted.texts[0] : render(0, indent);
 }
 
 /** Marks where `...` stands in a summarised dimension. */
@@ -58,11 +64,15 @@ const GAP = -1;
 /** Indices of one dimension that get printed: all, or the edge items around a gap. */
 function shownIndices(size: number, summarize: boolean): number[] {
   if (summarize && size > 2 * EDGE_ITEMS) {
-    const head = Array.from({ length: EDGE_ITEMS }, (_, i) => i);
-    const tail = Array.from({ length: EDGE_ITEMS }, (_, i) => size - EDGE_ITEMS + i);
-    return [...head, GAP, ...tail];
+    const shown: number[] = [];
+    for (let i = 0; i < EDGE_ITEMS; i++) shown.push(i);
+    shown.push(GAP);
+    for (let i = size - EDGE_ITEMS; i < size; i++) shown.push(i);
+    return shown;
   }
-  return Array.from({ length: size }, (_, i) => i);
+  const all = new Array<number>(size);
+  for (let i = 0; i < size; i++) all[i] = i;
+  return all;
 }
 
 function rowMajorStrides(shape: readonly number[]): number[] {
@@ -76,6 +86,13 @@ function rowMajorStrides(shape: readonly number[]): number[] {
 }
 
 /** The printed elements (PyTorch's get_summarized_data), which alone decide the format. */
+/** Every element, row-major: what is shown when nothing is summarised. */
+function allValues(data: ArrayLike<number>): number[] {
+  const values = new Array<number>(data.length);
+  for (let i = 0; i < data.length; i++) values[i] = data[i];
+  return values;
+}
+
 function shownValues(data: ArrayLike<number>, shownRows: number[][], strides: number[]): number[] {
   const values: number[] = [];
   const visit = (dim: number, offset: number): void => {
@@ -92,9 +109,13 @@ function shownValues(data: ArrayLike<number>, shownRows: number[][], strides: nu
 /** One row: elements joined by `, `, wrapped to the line width. */
 function vectorString(elements: string[], width: number, indent: number): string {
   const elementsPerLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / (width + 2)));
-  const lines: string[] = [];
-  for (let i = 0; i < elements.length; i += elementsPerLine) lines.push(elements.slice(i, i + elementsPerLine).join(', '));
-  return '[' + lines.join(',\n' + ' '.repeat(indent + 1)) + ']';
+  const lineBreak = ',\n' + ' '.repeat(indent + 1);
+  let text = '[';
+  for (let i = 0; i < elements.length; i++) {
+    if (i > 0) text += i % elementsPerLine === 0 ? lineBreak : ', ';
+    text += elements[i];
+  }
+  return text + ']';
 }
 
 // Reproduces PyTorch's quirk: the last line's length is counted two characters long.
@@ -121,32 +142,43 @@ function pythonTuple(shape: readonly number[]): string {
 
 type Notation = 'integer' | 'scientific' | 'fixed';
 
-interface ElementFormatter {
-  readonly width: number;
-  /** One element, right-aligned to the width. */
-  format(value: number): string;
+/** The shown elements as printed, right-aligned to the widest (PyTorch's _Formatter). */
+interface FormattedElements {
+  width: number;
+  texts: string[];
 }
 
-/** Picks integer / scientific / fixed notation from the finite non-zero values. */
-function makeFormatter(values: number[]): ElementFormatter {
-  const finiteNonZero = values.filter((v) => Number.isFinite(v) && v !== 0);
+/** Picks integer / scientific / fixed notation from the finite non-zero values, then formats each value once. */
+function formatAll(values: number[]): FormattedElements {
   let notation: Notation = 'integer';
-  let width = 1;
-  if (finiteNonZero.length > 0) {
-    let min = Infinity;
-    let max = 0;
-    for (const v of finiteNonZero) {
-      const magnitude = Math.abs(v);
-      if (magnitude < min) min = magnitude;
-      if (magnitude > max) max = magnitude;
-    }
-    const allIntegers = finiteNonZero.every((v) => Number.isInteger(v));
+  let min = Infinity;
+  let max = 0;
+  let allIntegers = true;
+  let anyFiniteNonZero = false;
+  for (const v of values) {
+    if (!Number.isFinite(v) || v === 0) continue;
+    anyFiniteNonZero = true;
+    const magnitude = Math.abs(v);
+    if (magnitude < min) min = magnitude;
+    if (magnitude > max) max = magnitude;
+    if (allIntegers && !Number.isInteger(v)) allIntegers = false;
+  }
+  if (anyFiniteNonZero) {
     const wideRange = max / min > 1000 || max > 1e8;
     if (allIntegers) notation = wideRange ? 'scientific' : 'integer';
     else notation = wideRange || min < 1e-4 ? 'scientific' : 'fixed';
-    for (const v of finiteNonZero) width = Math.max(width, formatElement(v, notation).length);
   }
-  return { width, format: (value) => formatElement(value, notation).padStart(width) };
+  // The width counts the finite non-zero values only; zeros and non-finite ones are padded to it.
+  let width = 1;
+  const texts = new Array<string>(values.length);
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    const text = formatElement(v, notation);
+    texts[k] = text;
+    if (Number.isFinite(v) && v !== 0 && text.length > width) width = text.length;
+  }
+  for (let k = 0; k < texts.length; k++) if (texts[k].length < width) texts[k] = texts[k].padStart(width);
+  return { width, texts };
 }
 
 function formatElement(value: number, notation: Notation): string {
@@ -167,9 +199,41 @@ function formatElement(value: number, notation: Notation): string {
 /** Python's `'{:.Nf}'.format(value)`. */
 export function pythonFixed(value: number, digits: number): string {
   if (!Number.isFinite(value)) return pythonNonFinite(value);
+  if (digits <= MAX_SCALED_DIGITS && Math.fround(value) === value) {
+    const scaled = Math.abs(value) * POWERS_OF_TEN[digits];
+    if (scaled < 2 ** 53) return signOf(value) + fixedFromScaled(scaled, digits);
+  }
   // toFixed rounds the exact binary value too; only exact ties (and huge values) differ.
   if (Math.abs(value) < 1e21 && !isDecimalTie(value, digits)) return signOf(value) + Math.abs(value).toFixed(digits);
   return pythonFixedExact(value, digits);
+}
+
+/**
+ * A float32 value has at most 24 significant bits, so multiplying it by 10^digits
+ * (at most 27 more bits for 8 digits) is exact in a double: rounding that
+ * integer-and-fraction half to even is Python's rounding of the exact binary
+ * value, with integer arithmetic only (toFixed took most of a w3 repr).
+ */
+const MAX_SCALED_DIGITS = 8;
+const POWERS_OF_TEN = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8];
+
+/** The digits of |value| · 10^digits (exact, below 2^53), rounded half to even, with the decimal point put back. */
+function fixedFromScaled(scaled: number, digits: number): string {
+  const floor = Math.floor(scaled);
+  const fraction = scaled - floor;
+  const rounded = fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+  if (digits === 0) return String(rounded);
+  const scale = POWERS_OF_TEN[digits];
+  let whole = Math.floor(rounded / scale);
+  let rest = rounded - whole * scale;
+  if (rest < 0) {
+    whole -= 1;
+    rest += scale;
+  } else if (rest >= scale) {
+    whole += 1;
+    rest -= scale;
+  }
+  return String(whole) + '.' + String(rest).padStart(digits, '0');
 }
 
 /** pythonFixed by exact decimal expansion (BigInt): the reference, and the path for ties. */
@@ -185,6 +249,10 @@ export function pythonFixedExact(value: number, digits: number): string {
 /** Python's `'{:.Ne}'.format(value)`. */
 export function pythonExponential(value: number, digits: number): string {
   if (!Number.isFinite(value)) return pythonNonFinite(value);
+  if (value !== 0 && digits <= MAX_SCALED_DIGITS && Math.fround(value) === value) {
+    const text = exponentialByScaling(Math.abs(value), digits);
+    if (text !== null) return signOf(value) + text;
+  }
   if (value !== 0) {
     const candidate = Math.abs(value).toExponential(digits);
     const exponent = Number(candidate.slice(candidate.indexOf('e') + 1));
@@ -196,6 +264,42 @@ export function pythonExponential(value: number, digits: number): string {
     return signOf(value) + twoDigitExponent((0).toExponential(digits));
   }
   return pythonExponentialExact(value, digits);
+}
+
+/**
+ * '{:.Ne}' of a positive float32 value whose decimal exponent E leaves
+ * 10^(digits - E) a power of ten up to 10^8: the scaled value is then exact
+ * (see MAX_SCALED_DIGITS) and rounds half to even in integers. Null otherwise.
+ */
+function exponentialByScaling(magnitude: number, digits: number): string | null {
+  let exponent = Math.floor(Math.log10(magnitude));
+  const lower = POWERS_OF_TEN[digits];
+  let shift = digits - exponent;
+  if (shift < 0 || shift > MAX_SCALED_DIGITS) return null;
+  let scaled = magnitude * POWERS_OF_TEN[shift];
+  // log10 may be off by one near powers of ten: settle the exponent with exact comparisons.
+  if (scaled < lower) {
+    shift += 1;
+    exponent -= 1;
+    if (shift > MAX_SCALED_DIGITS) return null;
+    scaled = magnitude * POWERS_OF_TEN[shift];
+  } else if (scaled >= lower * 10) {
+    shift -= 1;
+    exponent += 1;
+    if (shift < 0) return null;
+    scaled = magnitude * POWERS_OF_TEN[shift];
+  }
+  const floor = Math.floor(scaled);
+  const fraction = scaled - floor;
+  let significand = fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+  if (significand === lower * 10) {
+    significand = lower;
+    exponent += 1;
+  }
+  const text = String(significand);
+  const mantissa = digits === 0 ? text : text[0] + '.' + text.slice(1);
+  const exponentDigits = String(Math.abs(exponent));
+  return mantissa + (exponent < 0 ? 'e-' : 'e+') + (exponentDigits.length === 1 ? '0' + exponentDigits : exponentDigits);
 }
 
 /** pythonExponential by exact decimal expansion (BigInt): the reference, and the path for ties. */

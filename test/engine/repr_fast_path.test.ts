@@ -34,8 +34,25 @@ describe('repr number formatting: the toFixed/toExponential fast path', () => {
     }
   });
 
+  it('matches the exact BigInt formatting for 0 to 10 digits, float32 and float64 values', () => {
+    for (const v of values.slice(0, 4000)) {
+      for (const x of [v, v * (1 + 2 ** -40)]) {
+        for (let digits = 0; digits <= 10; digits++) expect(pythonFixed(x, digits), `${x} ${digits}`).toBe(pythonFixedExact(x, digits));
+      }
+    }
+  });
+
   it('matches the exact BigInt formatting for scientific notation', () => {
     for (const v of values) expect(pythonExponential(v, 4), String(v)).toBe(pythonExponentialExact(v, 4));
+  });
+
+  it('matches the exact BigInt formatting for scientific notation with 0 to 10 digits, float32 and float64 values', () => {
+    const powers = Array.from({ length: 21 }, (_, k) => [Math.fround(10 ** (k - 10)), 10 ** (k - 10)]).flat();
+    for (const v of [...values.slice(0, 4000), ...powers, ...powers.map((p) => Math.fround(p * (1 + 2 ** -20)))]) {
+      for (const x of [v, v * (1 + 2 ** -40)]) {
+        for (let digits = 0; digits <= 10; digits++) expect(pythonExponential(x, digits), `${x} ${digits}`).toBe(pythonExponentialExact(x, digits));
+      }
+    }
   });
 
   it('rounds exact ties half to even, as Python does', () => {
