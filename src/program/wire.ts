@@ -18,7 +18,13 @@ export function fromWireNumber(v: number | string): number {
 export function toNested(t: Tensor): NestedNumbers {
   const { data, shape } = t;
   if (shape.length === 0) return toWireNumber(data[0]);
-  let level: NestedNumbers[] = Array.from(data, toWireNumber);
+  const n = data.length;
+  let level: NestedNumbers[] = new Array<NestedNumbers>(n);
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    // v - v is 0 exactly for finite v (NaN for NaN and the infinities)
+    level[i] = v - v === 0 ? v : toWireNumber(v);
+  }
   // Group the innermost dimension first, one level per pass (no recursion).
   for (let d = shape.length - 1; d >= 1; d--) {
     const size = shape[d];
