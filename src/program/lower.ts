@@ -106,8 +106,8 @@ class Lowerer {
           const positional = children.slice(0, expr.args.length);
           const kwargs = keywordArguments(expr.kwargs, children.slice(expr.args.length));
           const [root, method, ...rest] = expr.callee.split('.');
-          // `F` is only an alias of torch.nn.functional when no tensor has that name.
-          if (root === 'F' && method !== undefined && rest.length === 0 && this.isBound(root)) {
+          // `F` is only an alias of torch.nn.functional, and `name.apply` only a custom function's, when no tensor has that name.
+          if ((root === 'F' || method === 'apply') && method !== undefined && rest.length === 0 && this.isBound(root)) {
             const receiver = this.resolveName(root, expr.at);
             return this.emit(this.methodOp(method, receiver, expr.at), [receiver, ...positional], kwargs, expr.at);
           }
@@ -159,9 +159,14 @@ class Lowerer {
   /**
    * `relu`, `torch.relu`, `torch.nn.functional.relu`, `F.relu`;
    * `torch.autograd.grad`, `torch.autograd.functional.jacobian` / `hessian`;
-   * custom functions only bare.
+   * custom functions bare or as `SQ.apply(x)`, as PyTorch calls them.
    */
   private functionOp(callee: string, at: Position): string {
+    const [head, member, ...more] = callee.split('.');
+    if (member === 'apply' && more.length === 0 && !MODULE_NAMES.has(head)) {
+      if (this.customFunctions.has(head)) return head;
+      throw problem('unknown-function', `name '${head}' is not defined`, at);
+    }
     if (!callee.includes('.')) {
       if (this.customFunctions.has(callee)) return callee;
       if (isFunction(OPS_BY_NAME.get(callee))) return callee;

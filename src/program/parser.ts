@@ -184,7 +184,8 @@ class Parser {
     if (lhs.kind === 'name') return { kind: 'call', callee: lhs.name, args, kwargs, at: lhs.at };
     if (lhs.kind === 'attribute') {
       const path = dottedName(lhs);
-      if (path !== null && MODULE_NAMES.has(path[0].name)) {
+      // `torch.f(...)`, and `SQ.apply(...)`, how a custom autograd function is called in PyTorch
+      if (path !== null && (MODULE_NAMES.has(path[0].name) || (path.length === 2 && path[1].name === 'apply'))) {
         return { kind: 'call', callee: path.map((p) => p.name).join('.'), args, kwargs, at: path[0].at };
       }
       return { kind: 'method', receiver: lhs.object, name: lhs.name, args, kwargs, at: lhs.at };

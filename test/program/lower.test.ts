@@ -120,6 +120,12 @@ describe('compileExpression: functions and methods', () => {
     ]);
   });
 
+  it('lowers SQ.apply(x), how PyTorch calls a custom function, to the function', () => {
+    expect(compile('y = SQ.apply(x) * 3', ['x'], ['SQ'])).toEqual(['%1 = SQ(x)', '%2 = mul(%1, 3)', 'named: y=%2', 'result: y']);
+    expect(() => compile('y = Nope.apply(x)', ['x'], ['SQ'])).toThrow("name 'Nope' is not defined");
+    expect(() => compile('y = x.apply(x)', ['x'], ['SQ'])).toThrow("'Tensor' object has no attribute 'apply'");
+  });
+
   it('reads F.name(...) as a method when a tensor is called F', () => {
     expect(compile('y = F.sum(dim=0)', ['F'])).toEqual(['%1 = sum(F, dim=0)', 'named: y=%1', 'result: y']);
     expect(compile('F = x * 2\ny = F.relu(F)', ['x'])).toEqual([

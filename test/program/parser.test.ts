@@ -53,6 +53,8 @@ describe('parse: literals, calls and methods', () => {
     ['torch.sum(x ** 2)', '(call torch.sum (** x 2))'],
     ['relu(x)', '(call relu x)'],
     ['F.relu(x)', '(call F.relu x)'],
+    ['SQ.apply(x)', '(call SQ.apply x)'],
+    ['x.y.apply(z)', '(method (. x y) apply z)'],
     ['torch.nn.functional.mse_loss(a, b)', '(call torch.nn.functional.mse_loss a b)'],
     ['torch.nn.relu(x)', '(call torch.nn.relu x)'],
     ['torch.autograd.grad(y, x)', '(call torch.autograd.grad y x)'],
