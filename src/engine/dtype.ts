@@ -35,6 +35,16 @@ export function withAllocationLimits<T>(scope: AllocationLimits, fn: () => T): T
 }
 
 export function allocate(dtype: DType, length: number): Storage {
+  reserve(length);
+  return allocateReserved(dtype, length);
+}
+
+/**
+ * Counts a tensor of `length` elements against the evaluation's limits (and
+ * refuses it as allocate() would) without allocating it yet: a result that is
+ * computed later (kernels/fusion.ts) is counted when it is created.
+ */
+export function reserve(length: number): void {
   if (length > limits.maxElementsPerTensor) {
     throw new ProblemError('limit-exceeded', `a tensor of ${length} elements is larger than this service allows (${limits.maxElementsPerTensor})`, {
       limit: { name: 'maxElementsPerTensor', value: limits.maxElementsPerTensor },
@@ -46,6 +56,10 @@ export function allocate(dtype: DType, length: number): Storage {
       limit: { name: 'maxEvaluationElements', value: limits.maxEvaluationElements },
     });
   }
+}
+
+/** Storage for a result reserve() already counted. */
+export function allocateReserved(dtype: DType, length: number): Storage {
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
 }
 

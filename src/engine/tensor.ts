@@ -2,13 +2,26 @@ import { allocate, type DType, type Storage } from './dtype.js';
 import type { Node } from './autograd.js';
 
 /**
+ * Values a kernel will compute when they are first read (kernels/fusion.ts
+ * fuses chains of elementwise ops this way). materialize() must end with
+ * target.fulfil(values).
+ */
+export interface PendingValues {
+  materialize(target: Tensor): void;
+}
+
+/**
  * A dense, contiguous, row-major tensor. Views (view, reshape, t, transpose)
- * copy, so every kernel can assume contiguous data.
+ * copy, so every kernel can assume contiguous data. Its values may be pending
+ * (computed on first read of `data`); shape, dtype and numel are known at once.
  */
 export class Tensor {
-  readonly data: Storage;
+  private storage: Storage | null;
+  /** How the values will be computed, until they are (then null). */
+  pending: PendingValues | null = null;
   readonly shape: readonly number[];
   readonly dtype: DType;
+  readonly numel: number;
   requiresGrad: boolean;
   grad: Tensor | null = null;
   /** The backward node that produced this tensor; null for leaves. */
@@ -23,15 +36,41 @@ export class Tensor {
   gradAccumulator: Node | null = null;
 
   constructor(data: Storage, shape: readonly number[], options: { requiresGrad?: boolean; wrappedNumber?: boolean } = {}) {
-    this.data = data;
+    this.storage = data;
     this.shape = shape;
     this.dtype = data instanceof Float32Array ? 'float32' : 'float64';
+    this.numel = data.length;
     this.requiresGrad = options.requiresGrad ?? false;
     this.wrappedNumber = options.wrappedNumber ?? false;
   }
 
-  get numel(): number {
-    return this.data.length;
+  /** A tensor whose values `pending` computes when they are first read. */
+  static deferred(shape: readonly number[], dtype: DType, pending: PendingValues): Tensor {
+    const t = new Tensor(NO_VALUES[dtype], shape);
+    t.storage = null;
+    t.pending = pending;
+    (t as { dtype: DType }).dtype = dtype;
+    (t as { numel: number }).numel = numelOf(shape);
+    return t;
+  }
+
+  /** The values, computed first if they are pending. */
+  get data(): Storage {
+    const storage = this.storage;
+    if (storage !== null) return storage;
+    (this.pending as PendingValues).materialize(this);
+    return this.storage as unknown as Storage;
+  }
+
+  /** Whether the values are still to be computed. */
+  get isPending(): boolean {
+    return this.storage === null;
+  }
+
+  /** Called by a pending computation with the values it computed. */
+  fulfil(values: Storage): void {
+    this.storage = values;
+    this.pending = null;
   }
 
   get ndim(): number {
@@ -52,6 +91,8 @@ export class Tensor {
     return new Tensor(this.data.slice(), this.shape.slice());
   }
 }
+
+const NO_VALUES: Record<DType, Storage> = { float32: new Float32Array(0), float64: new Float64Array(0) };
 
 export function numelOf(shape: readonly number[]): number {
   let n = 1;

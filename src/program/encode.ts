@@ -52,6 +52,15 @@ export interface DescribeOptions {
   encoding?: Encoding;
 }
 
+/** The tensors whose values describeEntry reads for `t`: t itself for data or repr, its gradient for grad. */
+export function valuesDescribed(t: Tensor, options: DescribeOptions = {}): Tensor[] {
+  const wanted = (field: TensorField) => options.fields === undefined || options.fields.includes(field);
+  const read: Tensor[] = [];
+  if (wanted('data') || wanted('repr')) read.push(t);
+  if (t.grad && wanted('grad')) read.push(t.grad);
+  return read;
+}
+
 /** One tensor of an answer, with only the fields asked for: a field not asked for is never computed. */
 export function describeEntry(t: Tensor, options: DescribeOptions = {}): TensorEntry {
   const wanted = options.fields ? new Set(options.fields) : null;

@@ -8,7 +8,8 @@ import { ProblemError } from '../errors.js';
 import { compileRequest, runCompiled } from './compile.js';
 import { fromNested } from './inputs.js';
 import { isTensor } from './execute.js';
-import { describeEntry } from './encode.js';
+import { describeEntry, valuesDescribed } from './encode.js';
+import { materializeTogether } from '../engine/kernels/fusion.js';
 import { withAllocationLimits } from '../engine/dtype.js';
 import { DiagnosticsCollector } from '../grading/diagnostics.js';
 
@@ -28,9 +29,12 @@ function evaluateWithinLimits(request: EvaluateRequest, limits: Limits): Evaluat
   const diagnostics = request.diagnostics ? new DiagnosticsCollector(named) : null;
   runBackward(request.backward, named, result, diagnostics?.observer);
   const describe = { fields: request.fields, encoding: request.encoding };
+  const answered = answeredTensors(named, request.outputs);
+  // Every value the answer reads, computed together: pending elementwise chains share loops.
+  materializeTogether(answered.flatMap(([, t]) => valuesDescribed(t, describe)));
   return {
     result: program.result,
-    tensors: Object.fromEntries(answeredTensors(named, request.outputs).map(([name, t]) => [name, describeEntry(t, describe)])),
+    tensors: Object.fromEntries(answered.map(([name, t]) => [name, describeEntry(t, describe)])),
     trace: result.gradFn ? traceGraph(result.gradFn) : null,
     ...(diagnostics ? { diagnostics: diagnostics.report(program, env, compiled.inputs) } : {}),
   };

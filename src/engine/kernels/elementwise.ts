@@ -1,6 +1,7 @@
 import { allocate, rounder, type DType } from '../dtype.js';
 import { broadcastShapes } from '../broadcast.js';
-import { numelOf, stridesOf, Tensor } from '../tensor.js';
+import { numelOf, sameShape, stridesOf, Tensor } from '../tensor.js';
+import { deferMap, deferZip, fuses } from './fusion.js';
 
 // ---- per-op loop copies -------------------------------------------------------
 // One shared loop calling many different `f`s is a megamorphic call site: V8
@@ -73,8 +74,9 @@ const sharedBinaryLoops: Record<keyof typeof BINARY_LOOPS, BinaryLoop> = {
   },
 };
 
-/** out[i] = f(a[i]), rounded to `dtype` (default: a's). */
+/** out[i] = f(a[i]), rounded to `dtype` (default: a's). Large results are deferred and fused (fusion.ts). */
 export function map(a: Tensor, f: (x: number) => number, dtype: DType = a.dtype): Tensor {
+  if (fuses(a.numel)) return deferMap(a, f, dtype);
   const src = a.data;
   const out = allocate(dtype, src.length);
   unaryLoop(f, src.length)(f, src, out, src.length);
@@ -86,24 +88,30 @@ export function map(a: Tensor, f: (x: number) => number, dtype: DType = a.dtype)
  * output dtype, which is exactly one float32 rounding per op, as PyTorch does.
  */
 export function zip(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: number) => number): Tensor {
-  const ad = a.data;
-  const bd = b.data;
-  if (a.numel === b.numel && a.ndim === b.ndim && a.shape.every((d, i) => d === b.shape[i])) {
+  if (a.numel === b.numel && sameShape(a.shape, b.shape)) {
+    if (fuses(a.numel)) return deferZip(a, b, 'same', a.shape.slice(), dtype, f);
+    const ad = a.data;
     const out = allocate(dtype, ad.length);
-    binaryLoop('same', f, ad.length)(f, ad, bd, out, ad.length);
+    binaryLoop('same', f, ad.length)(f, ad, b.data, out, ad.length);
     return new Tensor(out, a.shape.slice());
   }
   const shape = broadcastShapes(a.shape, b.shape);
   const n = numelOf(shape);
-  const out = allocate(dtype, n);
   if (b.numel === 1 && a.numel === n) {
-    binaryLoop('scalarRight', f, n)(f, ad, bd, out, n);
+    if (fuses(n)) return deferZip(a, b, 'scalarRight', shape, dtype, f);
+    const out = allocate(dtype, n);
+    binaryLoop('scalarRight', f, n)(f, a.data, b.data, out, n);
     return new Tensor(out, shape);
   }
   if (a.numel === 1 && b.numel === n) {
-    binaryLoop('scalarLeft', f, n)(f, ad, bd, out, n);
+    if (fuses(n)) return deferZip(a, b, 'scalarLeft', shape, dtype, f);
+    const out = allocate(dtype, n);
+    binaryLoop('scalarLeft', f, n)(f, a.data, b.data, out, n);
     return new Tensor(out, shape);
   }
+  const ad = a.data;
+  const bd = b.data;
+  const out = allocate(dtype, n);
   const sa = broadcastStrides(a.shape, shape);
   const sb = broadcastStrides(b.shape, shape);
   const index = new Array<number>(shape.length).fill(0);

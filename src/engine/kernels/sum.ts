@@ -1,4 +1,5 @@
-import { allocate } from '../dtype.js';
+import { allocate, allocateReserved } from '../dtype.js';
+import { deferFromValues, isPendingElementwise } from './fusion.js';
 import { Tensor } from '../tensor.js';
 
 /**
@@ -20,8 +21,19 @@ const FLOAT64_LANES = 4; // Vectorized<double> on AVX2
 const float32Acc = new Float32Array(LEVELS * ILP * FLOAT32_LANES);
 const float64Acc = new Float64Array(LEVELS * ILP * FLOAT64_LANES);
 
-/** Sum of every element, as a 0-dim tensor. */
+/**
+ * Sum of every element, as a 0-dim tensor. The sum of a pending elementwise
+ * result waits for it, so that it is computed in one loop with whatever else
+ * is read with it (a chain and its gradient, see fusion.ts).
+ */
 export function sumAll(t: Tensor): Tensor {
+  if (isPendingElementwise(t)) {
+    return deferFromValues(t, [], t.dtype, (values) => {
+      const out = allocateReserved(t.dtype, 1);
+      out[0] = sumContiguous(values, 0, values.length);
+      return out;
+    });
+  }
   const out = allocate(t.dtype, 1);
   out[0] = sumContiguous(t.data, 0, t.numel);
   return new Tensor(out, []);
