@@ -157,6 +157,16 @@ describe('generated loops', () => {
     expect(sources).toMatch(/^[\s\S]*fusedLoop\(fns, inputs, constants, outputs, n\)/);
   });
 
+  it('are kept for the 512 most recently used structures', () => {
+    setFusionMinElements(1);
+    for (let k = 0; k < 600; k++) {
+      const calls = Array.from({ length: 10 }, (_, bit) => ((k >> bit) & 1 ? 'torch.sin' : 'torch.cos'));
+      const expr = `y = ${calls.join('(')}(x${')'.repeat(10)}.sum()`;
+      expect(outcome({ inputs: { x: [0.5, 1, 2] }, expr }).startsWith('{')).toBe(true);
+    }
+    expect(compiledLoopSources().length).toBe(512);
+  });
+
   it('skip rounding only for functions whose float32 result is already a float32', () => {
     const samples = Float32Array.of(0, -0, 1, -1, 0.1, -2.5, 3.4028234663852886e38, -1.401298464324817e-45, 1.17549435e-38, NaN, Infinity, -Infinity, 16777217, 7.5);
     for (const source of exactForFloat32Sources) {

@@ -20,8 +20,7 @@ import { type PendingValues, Tensor } from '../tensor.js';
  * Code generation: each loop's text is assembled from this file's constant
  * templates — locals named by position (t3, a0, c1, f2) and Math.fround —
  * never from request text; functions and constants are passed in as values.
- * Loops are cached by their structure (MAX_LOOPS); past that, groups run node
- * by node through one generic loop.
+ * Loops are cached by their structure (the MAX_LOOPS most recently used).
  */
 
 export type ElementFn = (x: number, y: number) => number;
@@ -278,9 +277,7 @@ function runLoop(nodes: readonly Tensor[], stored: readonly Tensor[], n: number)
   const outputIndices = stored.map((t) => index.get(t) as number);
   keyParts.push(`->${outputIndices.map((k, j) => `${k}${stored[j].dtype === 'float32' ? 's' : 'd'}`).join(',')}`);
 
-  const loop = loopFor(keyParts.join(' '), fns.length, inputs.length, constants.length, outputIndices, lines);
-  if (loop) loop(fns, inputs, constants, outputs, n);
-  else runNodeByNode(nodes, index, outputs, outputIndices, n);
+  loopFor(keyParts.join(' '), fns.length, inputs.length, constants.length, outputIndices, lines)(fns, inputs, constants, outputs, n);
   stored.forEach((t, j) => t.fulfil(outputs[j]));
 }
 
@@ -315,11 +312,16 @@ const EXACT_FOR_FLOAT32: ReadonlyMap<string, number> = new Map([
 /** The table above, for its test. */
 export const exactForFloat32Sources: readonly string[] = [...EXACT_FOR_FLOAT32.keys()];
 
-/** The cached loop for this structure, compiled from the constant templates below; null once the cache is full. */
-function loopFor(key: string, fnCount: number, inputCount: number, constantCount: number, outputIndices: readonly number[], lines: readonly string[]): FusedLoop | null {
+/** The cached loop for this structure, or one compiled from the constant templates below. */
+function loopFor(key: string, fnCount: number, inputCount: number, constantCount: number, outputIndices: readonly number[], lines: readonly string[]): FusedLoop {
   const cached = loops.get(key);
-  if (cached) return cached;
-  if (loops.size >= MAX_LOOPS) return null;
+  if (cached) {
+    // Re-inserting marks it most recently used.
+    loops.delete(key);
+    loops.set(key, cached);
+    return cached;
+  }
+  if (loops.size >= MAX_LOOPS) loops.delete(loops.keys().next().value as string);
   const declare = (prefix: string, array: string, count: number) =>
     Array.from({ length: count }, (_, j) => `  const ${prefix}${j} = ${array}[${j}];`).join('\n');
   const body = [
@@ -335,25 +337,6 @@ function loopFor(key: string, fnCount: number, inputCount: number, constantCount
   const loop = new Function('R', `'use strict';\nreturn function fusedLoop(fns, inputs, constants, outputs, n) {\n${body}\n};`)(Math.fround) as FusedLoop;
   loops.set(key, loop);
   return loop;
-}
-
-/** Without a compiled loop: each node into a buffer of its own, with one generic loop (the unfused way). */
-function runNodeByNode(nodes: readonly Tensor[], index: ReadonlyMap<Tensor, number>, outputs: readonly Storage[], outputIndices: readonly number[], n: number): void {
-  const buffers: Storage[] = [];
-  const valuesOf = (t: Tensor): Storage => {
-    const k = index.get(t);
-    return k === undefined ? t.data : buffers[k];
-  };
-  for (let k = 0; k < nodes.length; k++) {
-    const node = nodes[k].pending as Elementwise;
-    const j = outputIndices.indexOf(k);
-    const out = j >= 0 ? outputs[j] : allocateReserved(node.dtype, n);
-    const a = node.alignment === 'scalarLeft' ? node.a.data[0] : valuesOf(node.a);
-    const b = node.b === null ? 0 : node.alignment === 'scalarRight' ? node.b.data[0] : valuesOf(node.b);
-    const fn = node.fn;
-    for (let i = 0; i < n; i++) out[i] = fn(typeof a === 'number' ? a : a[i], typeof b === 'number' ? b : b[i]);
-    buffers.push(out);
-  }
 }
 
 /** The source of every loop compiled so far (tests check that none holds anything from a request). */
