@@ -51,7 +51,7 @@ export class Node {
   /** The primitive's kink detector over this node's saved values, if it declares one. */
   kinks: KinkDetector | null = null;
 
-  constructor(name: string, next: Edge[], inputMeta: InputMeta[], backward: BackwardFn, variable: Tensor | null = null) {
+  constructor(name: string, next: readonly Edge[], inputMeta: readonly InputMeta[], backward: BackwardFn, variable: Tensor | null = null) {
     this.name = name;
     this.next = next;
     this.inputMeta = inputMeta;
@@ -104,12 +104,10 @@ function accumulateIntoLeaf(leaf: Tensor, grad: Tensor): void {
  * Called by op.ts only when grad mode is on and some input requires grad.
  */
 export function recordNode(name: string, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn, kinks: KinkDetector | null = null): void {
-  const node = new Node(
-    name,
-    inputs.map(edgeOf),
-    inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
-    backward,
-  );
+  const edges = new Array<Edge>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) edges[i] = edgeOf(inputs[i]);
+  // The inputs themselves carry the shape and dtype the engine checks gradients against.
+  const node = new Node(name, edges, inputs, backward);
   node.kinks = kinks;
   output.requiresGrad = true;
   output.gradFn = node;
@@ -253,13 +251,15 @@ function runBackward(roots: readonly { node: Node; seed: Tensor }[], capture: Re
     }
     const grads = node.backward(gradOutput);
     observer?.(node, gradOutput, grads);
-    node.next.forEach((edge, i) => {
+    const next = node.next;
+    for (let i = 0; i < next.length; i++) {
+      const target = next[i].node;
       const grad = grads[i];
-      if (!edge.node || !grad) return;
+      if (!target || !grad) continue;
       const fitted = validateGradient(node, i, grad);
-      const previous = pending.get(edge.node);
-      pending.set(edge.node, previous === undefined ? fitted : accumulate(previous, fitted));
-    });
+      const previous = pending.get(target);
+      pending.set(target, previous === undefined ? fitted : accumulate(previous, fitted));
+    }
   }
   return captured;
 }

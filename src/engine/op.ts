@@ -24,7 +24,7 @@ export interface Primitive<Attrs = void> {
 /** Runs a primitive and, if any input requires grad, records its backward node. */
 export function apply<Attrs>(primitive: Primitive<Attrs>, inputs: readonly Tensor[], attrs: Attrs): Tensor {
   const output = primitive.forward(inputs, attrs);
-  if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+  if (isGradEnabled() && anyRequiresGrad(inputs)) {
     const saved = { inputs, output, attrs };
     const kinks = primitive.kinks;
     recordNode(
@@ -36,6 +36,11 @@ export function apply<Attrs>(primitive: Primitive<Attrs>, inputs: readonly Tenso
     );
   }
   return output;
+}
+
+function anyRequiresGrad(inputs: readonly Tensor[]): boolean {
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad) return true;
+  return false;
 }
 
 // ---- the public face of an op: its signature -------------------------------

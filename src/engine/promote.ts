@@ -1,4 +1,4 @@
-import { widest, type DType } from './dtype.js';
+import type { DType } from './dtype.js';
 import { Tensor, wrapNumber } from './tensor.js';
 
 /**
@@ -6,16 +6,25 @@ import { Tensor, wrapNumber } from './tensor.js';
  * tensors only when no dimensioned tensor is present; Python numbers never.
  */
 export function resultDtype(tensors: readonly Tensor[]): DType {
-  const ranked = tensors.filter((t) => t.ndim > 0 && !t.wrappedNumber);
-  const zeroDim = tensors.filter((t) => t.ndim === 0 && !t.wrappedNumber);
-  const deciders = ranked.length > 0 ? ranked : zeroDim;
-  return deciders.reduce<DType>((d, t) => widest(d, t.dtype), 'float32');
+  // float64 wins among the tensors with dimensions, else among the 0-dim ones; wrapped numbers never count.
+  let anyRanked = false;
+  let rankedWide = false;
+  let zeroDimWide = false;
+  for (const t of tensors) {
+    if (t.wrappedNumber) continue;
+    const wide = t.dtype === 'float64';
+    if (t.shape.length > 0) {
+      anyRanked = true;
+      rankedWide ||= wide;
+    } else {
+      zeroDimWide ||= wide;
+    }
+  }
+  return (anyRanked ? rankedWide : zeroDimWide) ? 'float64' : 'float32';
 }
 
 /** Two operands of a binary op as tensors (numbers wrapped) and the dtype to compute in. */
 export function operands(a: Tensor | number, b: Tensor | number): [Tensor, Tensor, DType] {
-  const tensors = [a, b].filter((v): v is Tensor => typeof v !== 'number');
-  const dtype = resultDtype(tensors);
-  const wrap = (v: Tensor | number) => (typeof v === 'number' ? wrapNumber(v, dtype) : v);
-  return [wrap(a), wrap(b), dtype];
+  const dtype = typeof a === 'number' ? (typeof b === 'number' ? 'float32' : resultDtype([b])) : typeof b === 'number' ? resultDtype([a]) : resultDtype([a, b]);
+  return [typeof a === 'number' ? wrapNumber(a, dtype) : a, typeof b === 'number' ? wrapNumber(b, dtype) : b, dtype];
 }

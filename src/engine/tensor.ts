@@ -129,7 +129,9 @@ export function stridesOf(shape: readonly number[]): number[] {
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** torch.Size([2, 3]) as PyTorch prints it in messages. */

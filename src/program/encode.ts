@@ -63,9 +63,22 @@ export function valuesDescribed(t: Tensor, options: DescribeOptions = {}): Tenso
 
 /** One tensor of an answer, with only the fields asked for: a field not asked for is never computed. */
 export function describeEntry(t: Tensor, options: DescribeOptions = {}): TensorEntry {
-  const wanted = options.fields ? new Set(options.fields) : null;
   const values = options.encoding === 'base64' ? encodeBase64 : toNested;
   const gradFn = t.gradFn?.name ?? null;
+  if (options.fields === undefined) {
+    // Every field, in TENSOR_FIELDS order, as one literal.
+    return {
+      data: values(t),
+      shape: t.shape.slice(),
+      dtype: t.dtype,
+      requires_grad: t.requiresGrad,
+      is_leaf: t.isLeaf,
+      grad_fn: gradFn,
+      grad: t.grad ? values(t.grad) : null,
+      repr: formatTensor(t, { gradFn, requiresGrad: t.requiresGrad }),
+    };
+  }
+  const wanted = new Set(options.fields);
   const entry: TensorEntry = {};
   for (const field of TENSOR_FIELDS) {
     if (wanted && !wanted.has(field)) continue;

@@ -48,7 +48,11 @@ export function evaluateComplete(request: EvaluateRequest, limits: Limits): Comp
 
 /** The tensors an answer reports: every named tensor, or those `outputs` names, in that order. */
 function answeredTensors(named: ReadonlyMap<string, Value>, outputs: readonly string[] | undefined): [string, Tensor][] {
-  if (outputs === undefined) return [...named].flatMap(([name, t]) => (isTensor(t) ? [[name, t] as [string, Tensor]] : []));
+  if (outputs === undefined) {
+    const all: [string, Tensor][] = [];
+    for (const [name, t] of named) if (isTensor(t)) all.push([name, t]);
+    return all;
+  }
   return outputs.map((name) => [name, lookupTensor(named, name, 'outputs')]);
 }
 
