@@ -12,24 +12,26 @@ const DRAIN_MS = 2000;
  * discarding what is left (bounded) lets the answer arrive intact.
  */
 async function drain(app: FastifyInstance): Promise<void> {
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook: answers that need no draining (all successful ones) pass straight through.
+  app.addHook('onSend', (request, reply, payload, next) => {
     const raw = request.raw;
-    if (reply.statusCode < 400 || raw.complete || raw.destroyed || raw.readableEnded) return;
-    await new Promise<void>((resolve) => {
-      let drained = 0;
-      const done = () => {
-        clearTimeout(timer);
-        raw.off('data', onData).off('end', done).off('error', done).off('close', done);
-        resolve();
-      };
-      const onData = (chunk: Buffer) => {
-        drained += chunk.length;
-        if (drained > MAX_DRAIN_BYTES) done();
-      };
-      const timer = setTimeout(done, DRAIN_MS);
-      raw.on('data', onData).once('end', done).once('error', done).once('close', done);
-      raw.resume();
-    });
+    if (reply.statusCode < 400 || raw.complete || raw.destroyed || raw.readableEnded) return next(null, payload);
+    let drained = 0;
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      raw.off('data', onData).off('end', done).off('error', done).off('close', done);
+      next(null, payload);
+    };
+    const onData = (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > MAX_DRAIN_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MS);
+    raw.on('data', onData).once('end', done).once('error', done).once('close', done);
+    raw.resume();
   });
 }
 
