@@ -16,17 +16,12 @@ const MAX_CACHED_SOURCE = 2048;
 const cache = new Map<string, LoweredProgram>();
 let enabled = true;
 
-/** compileExpression, memoized (least recently used entries leave first). */
+/** compileExpression, memoized (the oldest entries leave first). */
 export function compileExpressionCached(source: string, options: CompileOptions): LoweredProgram {
   if (!enabled || source.length > MAX_CACHED_SOURCE) return compileExpression(source, options);
   const key = cacheKey(source, options);
   const hit = cache.get(key);
-  if (hit !== undefined) {
-    // Re-inserting marks it most recently used.
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
+  if (hit !== undefined) return hit;
   const program = freezeProgram(compileExpression(source, options));
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
   cache.set(key, program);
@@ -39,15 +34,14 @@ export function setProgramCache(on: boolean): void {
   cache.clear();
 }
 
-// Identifiers and limits never contain U+0000, so the fields cannot run into each other.
+// Identifiers and limits never contain U+0000 or U+0001, so the fields cannot run into each other.
 function cacheKey(source: string, options: CompileOptions): string {
   const limits: Partial<ProgramLimits> = options.limits ?? {};
-  return [
-    source,
-    [...options.inputs].join('\u0000'),
-    [...(options.customFunctions ?? [])].join('\u0000'),
-    `${limits.maxLength}/${limits.maxDepth}/${limits.maxStatements}/${limits.maxNodes}`,
-  ].join('\u0001');
+  let key = `${source}\u0001${limits.maxLength}/${limits.maxDepth}/${limits.maxStatements}/${limits.maxNodes}\u0001`;
+  for (const name of options.inputs) key += name + '\u0000';
+  key += '\u0001';
+  for (const name of options.customFunctions ?? []) key += name + '\u0000';
+  return key;
 }
 
 function freezeProgram(program: LoweredProgram): LoweredProgram {
