@@ -25,6 +25,7 @@ import { pow } from '../src/engine/ops/pow.js';
 import { sum } from '../src/engine/ops/sum.js';
 import { Tensor } from '../src/engine/tensor.js';
 import { evaluateProgram } from '../src/program/run.js';
+import { setProgramCache } from '../src/program/program_cache.js';
 import { answerSerializerCompiler } from '../src/program/serialize.js';
 import { chainEngine, chainFused } from './chain.js';
 import { repositoryRoot } from './root.js';
@@ -121,6 +122,11 @@ for (const w of stageWorkloads) {
     if (validateBody(JSON.parse(w.text)).error) throw new Error(`${w.name} did not validate`);
   });
   bench.add(`${w.name} request: evaluateProgram`, () => evaluateProgram(w.request, DEFAULT_LIMITS));
+  // The same without the compiled-program cache: what a program seen for the first time costs.
+  bench.add(`${w.name} request: evaluateProgram, program cache off`, () => evaluateProgram(w.request, DEFAULT_LIMITS), {
+    beforeAll: () => setProgramCache(false),
+    afterAll: () => setProgramCache(true),
+  });
   bench.add(`${w.name} request: serialize answer`, () => serializeAnswer(w.answer));
 }
 for (const [n, x] of chainInputs) {
