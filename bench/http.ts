@@ -1,13 +1,15 @@
 /**
  * HTTP benchmark (issue 6): gradserve (the built dist, as deployed) against an
  * in-repo fastify echo server, one at a time on loopback, with autocannon.
- * Usage: npm run bench   (env: BENCH_WARMUP, BENCH_DURATION in seconds; BENCH_ONLY=w1,w2)
+ * Usage: npm run bench   (env: BENCH_WARMUP, BENCH_DURATION in seconds; BENCH_ONLY=w1,w2;
+ * BENCH_SERVER=path/to/server.js measures another build against the same echo, e.g. an older commit built
+ * by bench/build-at.sh, and BENCH_LABEL names its result file: bench/results/DATE-http-LABEL.json)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { repositoryRoot } from './root.js';
@@ -64,7 +66,7 @@ async function measure(url: string, workload: HttpWorkload, body: string): Promi
 
 const workloads = httpWorkloads().filter((w) => !ONLY || ONLY.includes(w.name));
 const bodies = new Map(workloads.map((w) => [w.name, JSON.stringify(w.body)]));
-const serverEntry = join(root, 'dist/src/server.js');
+const serverEntry = process.env.BENCH_SERVER ? resolve(root, process.env.BENCH_SERVER) : join(root, 'dist/src/server.js');
 if (!existsSync(serverEntry)) throw new Error('build first: npm run build (npm run bench does)');
 
 // 1. gradserve: its answers (which the echo server will send back) and its numbers.
@@ -144,13 +146,14 @@ for (const [name, reason] of Object.entries(skipped)) console.log(`skipped ${nam
 
 const date = new Date().toISOString().slice(0, 10);
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-const file = join(root, `bench/results/${date}-http.json`);
+const file = join(root, `bench/results/${date}-http${process.env.BENCH_SERVER ? '-' + (process.env.BENCH_LABEL ?? 'other-build') : ''}.json`);
 writeFileSync(
   file,
   JSON.stringify(
     {
       date: new Date().toISOString(),
       command: 'npm run bench',
+      server: relative(root, serverEntry),
       commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
       uncommittedChanges: execSync('git status --porcelain --untracked-files=no', { cwd: root }).toString().trim() !== '',
       node: process.version,
