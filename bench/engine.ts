@@ -176,7 +176,7 @@ writeFileSync(
       date: new Date().toISOString(),
       command: 'npm run bench:engine',
       commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
-      uncommittedChanges: execSync('git status --porcelain --untracked-files=no', { cwd: root }).toString().trim() !== '',
+      uncommittedChanges: execSync("git status --porcelain --untracked-files=no -- . ':!bench/results'", { cwd: root }).toString().trim() !== '',
       node: process.version,
       cpus: cpus().map((c) => c.model)[0],
       timePerTaskMs: TIME_MS,

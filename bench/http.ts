@@ -155,7 +155,7 @@ writeFileSync(
       command: 'npm run bench',
       server: relative(root, serverEntry),
       commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
-      uncommittedChanges: execSync('git status --porcelain --untracked-files=no', { cwd: root }).toString().trim() !== '',
+      uncommittedChanges: execSync("git status --porcelain --untracked-files=no -- . ':!bench/results'", { cwd: root }).toString().trim() !== '',
       node: process.version,
       cpus: cpus().map((c) => c.model)[0],
       cores: cpus().length,
