@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { mutate } from '../support/mutate.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -20,33 +21,6 @@ const SEEDS: Record<string, unknown>[] = [
   { inputs: { x: { zeros: [2, 3], dtype: 'float64' } }, expr: 'y = x.view(3, 2).sum(dim=0)', backward: { of: 'y', gradient: [1, 1] } },
 ];
 
-type Json = unknown;
-
-/** One random edit somewhere in a JSON value: replace, delete, or add a key, or change a string. */
-function mutate(value: Json, path: number[], replacement: Json, text: string, mode: number): Json {
-  if (path.length === 0 || value === null || typeof value !== 'object') {
-    if (typeof value === 'string' && mode % 2 === 0) {
-      const at = (path[0] ?? 0) % (value.length + 1);
-      return value.slice(0, at) + text + value.slice(at);
-    }
-    return replacement;
-  }
-  const keys = Object.keys(value);
-  if (keys.length === 0) return replacement;
-  const key = keys[path[0] % keys.length];
-  const copy: any = Array.isArray(value) ? [...value] : { ...value };
-  if (path.length === 1 && mode % 3 === 0) {
-    if (Array.isArray(copy)) copy.splice(Number(key), 1);
-    else delete copy[key];
-    return copy;
-  }
-  if (path.length === 1 && mode % 5 === 0 && !Array.isArray(copy)) {
-    copy[text || '_'] = replacement;
-    return copy;
-  }
-  copy[key] = mutate(copy[key], path.slice(1), replacement, text, mode);
-  return copy;
-}
 
 const mutatedBody = fc
   .record({
