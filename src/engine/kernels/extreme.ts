@@ -1,4 +1,5 @@
 import { allocate } from '../dtype.js';
+import { chargeWork } from '../meter.js';
 import { Tensor } from '../tensor.js';
 import { linesAlong, reducedShape } from './reduce.js';
 
@@ -10,6 +11,7 @@ export const smaller: Prefer = (candidate, best) => candidate < best || (Number.
 
 /** The preferred element of a non-empty tensor, as a 0-dim tensor (NaN if any element is NaN). */
 export function extremeAll(t: Tensor, prefer: Prefer): Tensor {
+  chargeWork(t.numel); // elements read
   const src = t.data;
   let best = src[0];
   for (let i = 1; i < src.length; i++) if (prefer(src[i], best)) best = src[i];
@@ -20,6 +22,7 @@ export function extremeAll(t: Tensor, prefer: Prefer): Tensor {
 
 /** A mask with 1 where `t` equals `value` (is NaN, when `value` is NaN), else 0, and how many ones it has. */
 export function tiesMask(t: Tensor, value: number): { mask: Tensor; ties: number } {
+  chargeWork(t.numel); // elements read
   const src = t.data;
   const mask = allocate(t.dtype, src.length);
   const nan = Number.isNaN(value);
@@ -38,6 +41,7 @@ export function tiesMask(t: Tensor, value: number): { mask: Tensor; ties: number
  * max(dim)/min(dim) index), and a mask of `t`'s shape with 1 at each of them.
  */
 export function extremeAlongDim(t: Tensor, dim: number, keepdim: boolean, prefer: Prefer): { values: Tensor; selected: Tensor } {
+  chargeWork(t.numel); // elements read
   const { outer, size, inner } = linesAlong(t.shape, dim);
   const src = t.data;
   const values = allocate(t.dtype, outer * inner);

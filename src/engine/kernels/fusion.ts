@@ -1,4 +1,5 @@
 import { allocateReserved, type DType, reserve, type Storage } from '../dtype.js';
+import { chargeWork } from '../meter.js';
 import { type PendingValues, Tensor } from '../tensor.js';
 
 /**
@@ -224,6 +225,8 @@ function fuse(group: readonly Tensor[]): void {
 
 /** Runs one loop over `nodes` (operands before users), storing `stored` and fulfilling them. */
 function runLoop(nodes: readonly Tensor[], stored: readonly Tensor[], n: number): void {
+  // Charged once per materialized chain, before the generated loop runs.
+  chargeWork(n * nodes.length);
   const index = new Map<Tensor, number>(nodes.map((t, k) => [t, k]));
   const inputs: Storage[] = [];
   const inputIndex = new Map<Tensor, number>();

@@ -1,4 +1,5 @@
 import { allocate, type DType } from '../dtype.js';
+import { chargeWork } from '../meter.js';
 import { Tensor } from '../tensor.js';
 
 /**
@@ -17,6 +18,7 @@ export function matmulData(
   dtype: DType,
   shape: readonly number[],
 ): Tensor {
+  chargeWork(m * k * n); // multiply-adds, charged before they run
   const out = allocate(dtype, m * n);
   const row = allocate(dtype, n); // a typed-array store rounds each sum to the dtype
   const float32 = dtype === 'float32';

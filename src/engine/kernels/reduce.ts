@@ -1,5 +1,6 @@
 import { ProblemError } from '../../errors.js';
 import { allocate } from '../dtype.js';
+import { chargeWork } from '../meter.js';
 import { stridesOf, Tensor } from '../tensor.js';
 import { sumContiguous } from './sum.js';
 
@@ -24,6 +25,7 @@ export function reduceDims(
   init: number,
   step: (acc: number, x: number) => number,
 ): Tensor {
+  chargeWork(t.numel); // elements read
   const outShapeKeep = reducedShape(t.shape, dims, true);
   const outStrides = stridesOf(outShapeKeep).map((s, i) => (dims.includes(i) ? 0 : s));
   const n = outShapeKeep.reduce((a, b) => a * b, 1);
@@ -57,6 +59,7 @@ export function reduceDims(
 export function sumDims(t: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
   const innermost = dims.length > 0 && dims.every((d, i) => d === t.ndim - dims.length + i);
   if (!innermost) return reduceDims(t, dims, keepdim, 0, (acc, x) => acc + x);
+  chargeWork(t.numel); // elements read
   const rowLength = dims.reduce((n, d) => n * t.shape[d], 1);
   const shape = reducedShape(t.shape, dims, keepdim);
   const rows = shape.reduce((n, d) => n * d, 1);

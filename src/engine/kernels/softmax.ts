@@ -1,4 +1,5 @@
 import { allocate, rounder } from '../dtype.js';
+import { chargeWork } from '../meter.js';
 import { Tensor } from '../tensor.js';
 import { linesAlong } from './reduce.js';
 
@@ -9,6 +10,7 @@ import { linesAlong } from './reduce.js';
  * log_softmax is (x_j - m) - log(s). Each step rounds to the dtype.
  */
 export function softmaxAlong(t: Tensor, dim: number, log: boolean): Tensor {
+  chargeWork(2 * t.numel); // two passes reading before the one that writes
   const { outer, size, inner } = linesAlong(t.shape, dim);
   const round = rounder(t.dtype);
   const src = t.data;

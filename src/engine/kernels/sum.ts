@@ -1,5 +1,6 @@
 import { allocate, allocateReserved } from '../dtype.js';
 import { deferFromValues, isPendingElementwise } from './fusion.js';
+import { chargeWork } from '../meter.js';
 import { Tensor } from '../tensor.js';
 
 /**
@@ -27,6 +28,7 @@ const float64Acc = new Float64Array(LEVELS * ILP * FLOAT64_LANES);
  * is read with it (a chain and its gradient, see fusion.ts).
  */
 export function sumAll(t: Tensor): Tensor {
+  chargeWork(t.numel); // elements read
   if (isPendingElementwise(t)) {
     return deferFromValues(t, [], t.dtype, (values) => {
       const out = allocateReserved(t.dtype, 1);
