@@ -37,7 +37,15 @@ export interface ProblemExtras {
   node?: string;
   /** A limit's name and its configured value. */
   limit?: { name: string; value: number };
+  /**
+   * The Python exception the interpreter raises for this error (PyTorch's
+   * class for it); absent means RuntimeError. Not part of the HTTP problem.
+   */
+  pythonType?: PythonErrorType;
 }
+
+/** Python exception classes engine errors map to. */
+export type PythonErrorType = 'RuntimeError' | 'IndexError' | 'TypeError' | 'ValueError' | 'ZeroDivisionError';
 
 /**
  * An error whose message is meant for the client. The engine throws these with
@@ -69,5 +77,6 @@ export interface Problem extends ProblemExtras {
 
 export function toProblem(code: ProblemCode, detail: string, extras: ProblemExtras = {}): Problem {
   const { status, title } = PROBLEMS[code];
-  return { type: problemType(code), title, status, detail, ...extras };
+  const { pythonType: _pythonType, ...shown } = extras;
+  return { type: problemType(code), title, status, detail, ...shown };
 }

@@ -5,6 +5,32 @@ import { chargeWork } from './meter.js';
 export type DType = 'float32' | 'float64';
 export type Storage = Float32Array | Float64Array;
 
+/**
+ * A torch.dtype as a Python value (`torch.float64`, `x.dtype`): one instance
+ * per dtype, so identity compares them. Python prints it `torch.float64`.
+ */
+export class TorchDType {
+  readonly dtype: DType;
+  private constructor(dtype: DType) {
+    this.dtype = dtype;
+  }
+
+  private static readonly instances = new Map<DType, TorchDType>();
+
+  static of(dtype: DType): TorchDType {
+    let value = TorchDType.instances.get(dtype);
+    if (value === undefined) {
+      value = new TorchDType(dtype);
+      TorchDType.instances.set(dtype, value);
+    }
+    return value;
+  }
+
+  toString(): string {
+    return `torch.${this.dtype}`;
+  }
+}
+
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
 
 /**

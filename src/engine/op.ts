@@ -1,6 +1,9 @@
 import { ProblemError } from '../errors.js';
 import { isGradEnabled, type KinkHit, recordNode } from './autograd.js';
-import type { Tensor } from './tensor.js';
+import { TorchDType } from './dtype.js';
+
+export { TorchDType };
+import { Tensor } from './tensor.js';
 
 /**
  * A primitive: one forward computation and its backward rule, side by side.
@@ -45,18 +48,74 @@ function anyRequiresGrad(inputs: readonly Tensor[]): boolean {
 
 // ---- the public face of an op: its signature -------------------------------
 
-/** A value an op takes or returns. Python numbers stay numbers until an op wraps them. */
-export type Value = Tensor | number | boolean | null | readonly number[];
+/**
+ * A Python number at the op boundary: int is `bigint`, float is `number`,
+ * bool is `boolean`. (The old expression language passes ints as `number`;
+ * 'int' parameters accept integral numbers for it.)
+ */
+export type Scalar = number | bigint | boolean;
+
+/**
+ * A named tuple result (torch.return_types.max, sort, topk, ...): indexable and
+ * unpackable like a tuple, fields readable by name (`.values`, `.indices`).
+ * Python prints it `torch.return_types.max(\nvalues=tensor(...),\nindices=tensor(...))`
+ * (see `typeName`).
+ */
+export class NamedTuple {
+  /** Python's qualified type name, e.g. `torch.return_types.max`. */
+  readonly typeName: string;
+  readonly fields: readonly string[];
+  readonly values: readonly Value[];
+
+  constructor(typeName: string, fields: readonly string[], values: readonly Value[]) {
+    this.typeName = typeName;
+    this.fields = fields;
+    this.values = values;
+  }
+
+  /** The value of a field, undefined if there is none of that name. */
+  get(field: string): Value | undefined {
+    const i = this.fields.indexOf(field);
+    return i < 0 ? undefined : this.values[i];
+  }
+}
+
+/** torch.return_types.NAME(values, indices), the result of max/min/sort/topk/median/... with a dim. */
+export function valuesAndIndices(name: string, values: Tensor, indices: Tensor): NamedTuple {
+  return new NamedTuple(`torch.return_types.${name}`, ['values', 'indices'], [values, indices]);
+}
+
+/**
+ * A value an op takes or returns. Python numbers stay numbers until an op
+ * wraps them; None is null; str is string; a torch.dtype is a TorchDType; a
+ * Python list or tuple is an array (an array an op returns is a Python tuple:
+ * split, chunk, unbind, autograd.grad); named tuples are NamedTuple.
+ */
+export type Value = Tensor | Scalar | null | string | TorchDType | NamedTuple | readonly Value[];
 
 export type ParamKind =
   | 'tensor' // a Tensor
   | 'tensor?' // a Tensor or None
-  | 'number' // a Python number
-  | 'tensor|number' // either
-  | 'int' // a whole number (dimension, size)
-  | 'int?' // a whole number or None
+  | 'number' // a Python int, float or bool, bound as a JS number
   | 'number?' // a number or None
-  | 'bool';
+  | 'scalar' // a Python int, float or bool, kept as bigint / number / boolean (its category matters)
+  | 'scalar?' // a scalar or None
+  | 'tensor|number' // a Tensor or a scalar (kept as bigint / number / boolean, for type promotion)
+  | 'tensor|number?' // either, or None
+  | 'int' // a whole number (dimension, size), bound as a JS number
+  | 'int?' // a whole number or None
+  | 'int|tuple' // a dim: an int (bound as a number) or a tuple/list of ints (bound as number[])
+  | 'int|tuple?' // either, or None
+  | 'ints' // a tuple/list of ints (a single int too), bound as number[]; variadic collects `x.permute(1, 0)`
+  | 'ints?' // ints or None
+  | 'bool'
+  | 'bool?'
+  | 'string' // a str, e.g. reduction='sum', an einsum equation
+  | 'string?'
+  | 'dtype' // a torch.dtype, bound as the TorchDType
+  | 'dtype?'
+  | 'tensors' // a tuple/list of Tensors (cat, stack), bound as Tensor[]
+  | 'any'; // anything, unchecked (an index for __getitem__)
 
 export interface Param {
   name: string;
@@ -83,6 +142,13 @@ export interface OpDef {
   function: boolean;
   /** Infix or prefix operator spellings that lower to this op (`+`, unary `-`). */
   operators?: readonly string[];
+  /**
+   * Where Python code finds the op under its name: `torch.NAME`, the tensor
+   * method `x.NAME` (first parameter is the receiver), `torch.nn.functional.NAME`
+   * (also `F.NAME`), `torch.linalg.NAME`, `torch.special.NAME`. Absent: derived
+   * from `function` (torch, torch.nn.functional) and `method`.
+   */
+  modules?: readonly OpModule[];
   call(args: Record<string, Value>): Value;
   /** Calls whose gradients the test suite checks against finite differences. */
   examples?: readonly GradExample[];
@@ -94,16 +160,21 @@ export interface OpDef {
   differentiates?: boolean;
 }
 
+/** A Python module (or the tensor's methods) that spells an op by its name. */
+export type OpModule = 'torch' | 'method' | 'torch.nn.functional' | 'torch.linalg' | 'torch.special';
+
 /** A tensor argument of a gradient example: random float64 data of this shape. */
 export interface ExampleTensor {
   tensor: readonly number[];
   /** Keep the data away from kinks and outside a domain: 'positive' draws from [0.5, 2]. */
   domain?: 'positive';
+  /** Draw the data from [low, high] instead (an op's domain, e.g. [-0.9, 0.9] for asin). */
+  range?: readonly [number, number];
 }
 
 export interface GradExample {
-  args: readonly (ExampleTensor | number | readonly number[] | boolean | null)[];
-  kwargs?: Readonly<Record<string, number | boolean | null | readonly number[]>>;
+  args: readonly (ExampleTensor | number | string | readonly number[] | boolean | null)[];
+  kwargs?: Readonly<Record<string, number | string | boolean | null | readonly number[]>>;
 }
 
 export function defineOp(def: OpDef): OpDef {
@@ -112,7 +183,8 @@ export function defineOp(def: OpDef): OpDef {
 
 /**
  * Binds positional and keyword arguments to an op's parameters, with
- * Python's and PyTorch's wording for mistakes.
+ * Python's and PyTorch's wording for mistakes (raised as Python TypeErrors),
+ * and converts each to what its kind promises (see ParamKind).
  */
 export function bindArguments(op: OpDef, positional: readonly Value[], keywords: Readonly<Record<string, Value>>): Record<string, Value> {
   const bound: Record<string, Value> = Object.create(null);
@@ -122,7 +194,7 @@ export function bindArguments(op: OpDef, positional: readonly Value[], keywords:
       const rest = positional.slice(index);
       index = positional.length;
       if (rest.length === 1 && Array.isArray(rest[0])) bound[param.name] = rest[0];
-      else if (rest.length > 0) bound[param.name] = rest.map((v) => asInt(op, param, v));
+      else if (rest.length > 0) bound[param.name] = rest;
       continue;
     }
     if (!param.keywordOnly && index < positional.length) {
@@ -131,18 +203,18 @@ export function bindArguments(op: OpDef, positional: readonly Value[], keywords:
   }
   if (index < positional.length) {
     const accepted = op.params.filter((p) => !p.keywordOnly).length;
-    throw new ProblemError('invalid-argument', `${op.name}() takes ${accepted} positional argument${accepted === 1 ? '' : 's'} but ${positional.length} were given`);
+    throw typeError(`${op.name}() takes ${accepted} positional argument${accepted === 1 ? '' : 's'} but ${positional.length} were given`);
   }
-  for (const [key, value] of Object.entries(keywords)) {
+  for (const key of Object.keys(keywords)) {
     const param = op.params.find((p) => p.name === key);
-    if (!param) throw new ProblemError('invalid-argument', `${op.name}() got an unexpected keyword argument '${key}'`);
-    if (key in bound) throw new ProblemError('invalid-argument', `${op.name}() got multiple values for argument '${key}'`);
-    bound[key] = value;
+    if (!param) throw typeError(`${op.name}() got an unexpected keyword argument '${key}'`);
+    if (key in bound) throw typeError(`${op.name}() got multiple values for argument '${key}'`);
+    bound[key] = keywords[key];
   }
   for (const param of op.params) {
     if (!(param.name in bound)) {
       if (param.default === undefined) {
-        throw new ProblemError('invalid-argument', `${op.name}() missing required argument '${param.name}'`);
+        throw typeError(`${op.name}() missing required argument '${param.name}'`);
       }
       bound[param.name] = param.default;
     }
@@ -151,55 +223,125 @@ export function bindArguments(op: OpDef, positional: readonly Value[], keywords:
   return bound;
 }
 
-function describe(value: Value): string {
+function typeError(message: string): ProblemError {
+  return new ProblemError('invalid-argument', message, { pythonType: 'TypeError' });
+}
+
+/** Python's type name of a value, as TypeError messages show it. */
+export function pythonTypeName(value: Value): string {
   if (value === null) return 'NoneType';
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  switch (typeof value) {
+    case 'boolean':
+      return 'bool';
+    case 'bigint':
+      return 'int';
+    // The old expression language passes ints as numbers.
+    case 'number':
+      return Number.isInteger(value) ? 'int' : 'float';
+    case 'string':
+      return 'str';
+  }
   if (Array.isArray(value)) return 'tuple';
+  if (value instanceof TorchDType) return 'torch.dtype';
+  if (value instanceof NamedTuple) return value.typeName;
   return 'Tensor';
 }
 
 function kindError(op: OpDef, param: Param, expected: string, value: Value): ProblemError {
   const position = op.params.indexOf(param) + 1;
-  return new ProblemError(
-    'invalid-argument',
-    `${op.name}(): argument '${param.name}' (position ${position}) must be ${expected}, not ${describe(value)}`,
-  );
+  return typeError(`${op.name}(): argument '${param.name}' (position ${position}) must be ${expected}, not ${pythonTypeName(value)}`);
+}
+
+export function isTensor(value: Value | undefined): value is Tensor {
+  return value instanceof Tensor;
+}
+
+export function isScalar(value: Value | undefined): value is Scalar {
+  const type = typeof value;
+  return type === 'number' || type === 'bigint' || type === 'boolean';
+}
+
+/** A whole number as a JS number: a bigint, or an integral number (the old expression language). */
+function intValue(value: Value): number | null {
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  return null;
 }
 
 function asInt(op: OpDef, param: Param, value: Value): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw kindError(op, param, 'int', value);
-  return value;
+  const n = intValue(value);
+  if (n === null) throw kindError(op, param, 'int', value);
+  return n;
+}
+
+/** A tuple/list of ints (or one int) as number[], with torch's message for a bad element. */
+function asInts(op: OpDef, param: Param, value: Value): number[] {
+  const single = intValue(value);
+  if (single !== null) return [single];
+  if (!Array.isArray(value)) throw kindError(op, param, 'tuple of ints', value);
+  return value.map((item: Value, i: number) => {
+    const n = intValue(item);
+    if (n === null) {
+      throw typeError(
+        `${op.name}(): argument '${param.name}' (position ${op.params.indexOf(param) + 1}) must be tuple of ints, but found element of type ${pythonTypeName(item)} at pos ${i}`,
+      );
+    }
+    return n;
+  });
+}
+
+function asNumber(op: OpDef, param: Param, value: Value): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  throw kindError(op, param, 'Number', value);
 }
 
 function checkKind(op: OpDef, param: Param, value: Value): Value {
-  const isTensor = typeof value === 'object' && value !== null && !Array.isArray(value);
-  switch (param.kind) {
+  const kind = param.kind;
+  const optional = kind.endsWith('?');
+  if (value === null && optional) return null;
+  switch (optional ? (kind.slice(0, -1) as ParamKind) : kind) {
     case 'tensor':
-      if (!isTensor) throw kindError(op, param, 'Tensor', value);
-      return value;
-    case 'tensor?':
-      if (value !== null && !isTensor) throw kindError(op, param, 'Tensor', value);
+      if (!isTensor(value)) throw kindError(op, param, 'Tensor', value);
       return value;
     case 'number':
-      if (typeof value !== 'number') throw kindError(op, param, 'Number', value);
+      return asNumber(op, param, value);
+    case 'scalar':
+      if (!isScalar(value)) throw kindError(op, param, 'Number', value);
       return value;
     case 'tensor|number':
-      if (!isTensor && typeof value !== 'number') throw kindError(op, param, 'Tensor or Number', value);
+      if (!isTensor(value) && !isScalar(value)) throw kindError(op, param, 'Tensor', value);
       return value;
     case 'int':
-      if (param.variadic) {
-        if (!Array.isArray(value)) throw kindError(op, param, 'tuple of ints', value);
-        return value.map((v) => asInt(op, param, v));
-      }
+      if (param.variadic) return asInts(op, param, value);
       return asInt(op, param, value);
-    case 'int?':
-      return value === null ? null : asInt(op, param, value);
-    case 'number?':
-      if (value !== null && typeof value !== 'number') throw kindError(op, param, 'Number', value);
-      return value;
+    case 'int|tuple':
+      return Array.isArray(value) ? asInts(op, param, value) : asInt(op, param, value);
+    case 'ints':
+      return asInts(op, param, value);
     case 'bool':
       if (typeof value !== 'boolean') throw kindError(op, param, 'bool', value);
       return value;
+    case 'string':
+      if (typeof value !== 'string') throw kindError(op, param, 'str', value);
+      return value;
+    case 'dtype':
+      if (!(value instanceof TorchDType)) throw kindError(op, param, 'torch.dtype', value);
+      return value;
+    case 'tensors': {
+      if (!Array.isArray(value)) throw kindError(op, param, 'tuple of Tensors', value);
+      const tensors = value as readonly Value[];
+      tensors.forEach((item, i) => {
+        if (!isTensor(item)) {
+          throw typeError(`expected Tensor as element ${i} in argument ${op.params.indexOf(param)}, but got ${pythonTypeName(item)}`);
+        }
+      });
+      return tensors;
+    }
+    case 'any':
+      return value;
+    default:
+      throw new Error(`unknown parameter kind ${kind}`);
   }
 }

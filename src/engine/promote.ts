@@ -1,4 +1,5 @@
 import type { DType } from './dtype.js';
+import type { Scalar } from './op.js';
 import { Tensor, wrapNumber } from './tensor.js';
 
 /**
@@ -23,8 +24,24 @@ export function resultDtype(tensors: readonly Tensor[]): DType {
   return (anyRanked ? rankedWide : zeroDimWide) ? 'float64' : 'float32';
 }
 
+/** A Python scalar as a JS number (True is 1). */
+export function scalarNumber(s: Scalar): number {
+  return typeof s === 'number' ? s : Number(s);
+}
+
 /** Two operands of a binary op as tensors (numbers wrapped) and the dtype to compute in. */
-export function operands(a: Tensor | number, b: Tensor | number): [Tensor, Tensor, DType] {
-  const dtype = typeof a === 'number' ? (typeof b === 'number' ? 'float32' : resultDtype([b])) : typeof b === 'number' ? resultDtype([a]) : resultDtype([a, b]);
-  return [typeof a === 'number' ? wrapNumber(a, dtype) : a, typeof b === 'number' ? wrapNumber(b, dtype) : b, dtype];
+export function operands(a: Tensor | Scalar, b: Tensor | Scalar): [Tensor, Tensor, DType] {
+  const aTensor = a instanceof Tensor;
+  const bTensor = b instanceof Tensor;
+  const dtype = !aTensor ? (!bTensor ? 'float32' : resultDtype([b])) : !bTensor ? resultDtype([a]) : resultDtype([a, b]);
+  return [aTensor ? a : wrapNumber(scalarNumber(a), dtype), bTensor ? b : wrapNumber(scalarNumber(b), dtype), dtype];
+}
+
+/**
+ * A binary op's Python-number case (the old expression language evaluates
+ * `2 * 3` through the op table): ints stay ints when both are bigints.
+ */
+export function scalarArithmetic(a: Scalar, b: Scalar, onNumbers: (x: number, y: number) => number, onInts: ((x: bigint, y: bigint) => bigint) | null): Scalar {
+  if (onInts !== null && typeof a !== 'number' && typeof b !== 'number') return onInts(BigInt(a), BigInt(b));
+  return onNumbers(scalarNumber(a), scalarNumber(b));
 }

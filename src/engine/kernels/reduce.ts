@@ -72,9 +72,16 @@ export function sumDims(t: Tensor, dims: readonly number[], keepdim: boolean): T
 export function normalizeDim(dim: number, ndim: number): number {
   const range = Math.max(ndim, 1);
   if (dim < -range || dim >= range) {
-    throw new ProblemError('invalid-argument', `Dimension out of range (expected to be in range of [${-range}, ${range - 1}], but got ${dim})`);
+    throw dimensionOutOfRange(dim, range);
   }
   return dim < 0 ? dim + range : dim;
+}
+
+/** PyTorch's IndexError for a dim outside [-range, range - 1]. */
+export function dimensionOutOfRange(dim: number, range: number): ProblemError {
+  return new ProblemError('invalid-argument', `Dimension out of range (expected to be in range of [${-range}, ${range - 1}], but got ${dim})`, {
+    pythonType: 'IndexError',
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
-import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { apply, defineOp, isTensor, type Primitive, type Scalar, type Value } from '../op.js';
 import { zip } from '../kernels/elementwise.js';
-import { operands, resultDtype } from '../promote.js';
+import { operands, resultDtype, scalarArithmetic } from '../promote.js';
 import type { Tensor } from '../tensor.js';
 
 // d(a + b)/da = 1, d(a + b)/db = 1; the engine sums broadcast gradients back.
@@ -10,7 +10,7 @@ const Add: Primitive = {
   backward: (g) => [g, g],
 };
 
-export function add(a: Tensor | number, b: Tensor | number): Tensor {
+export function add(a: Tensor | Scalar, b: Tensor | Scalar): Tensor {
   const [ta, tb] = operands(a, b);
   return apply(Add, [ta, tb], undefined);
 }
@@ -28,9 +28,9 @@ export default defineOp({
   operators: ['+'],
   examples: [{ args: [{ tensor: [2, 3] }, { tensor: [3] }] }, { args: [2.5, { tensor: [4] }] }],
   call: ({ input, other }): Value => {
-    if (typeof input === 'number' && typeof other === 'number') return input + other;
+    if (!isTensor(input) && !isTensor(other)) return scalarArithmetic(input as Scalar, other as Scalar, (x, y) => x + y, (x, y) => x + y);
     // Python's reflected operator (`2 + x` is x.__radd__(2)) puts the tensor first.
-    if (typeof input === 'number') return add(other as Tensor, input);
-    return add(input as Tensor, other as Tensor | number);
+    if (!isTensor(input)) return add(other as Tensor, input as Scalar);
+    return add(input, other as Tensor | Scalar);
   },
 });

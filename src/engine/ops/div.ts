@@ -1,8 +1,8 @@
 import { ProblemError } from '../../errors.js';
-import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { apply, defineOp, isTensor, type Primitive, type Scalar, type Value } from '../op.js';
 import { zip } from '../kernels/elementwise.js';
-import { operands, resultDtype } from '../promote.js';
-import type { Tensor } from '../tensor.js';
+import { operands, resultDtype, scalarNumber } from '../promote.js';
+import { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
 import { reciprocal } from './reciprocal.js';
@@ -18,18 +18,22 @@ const Div: Primitive = {
 };
 
 /** `a / b`; `number / tensor` is PyTorch's `tensor.reciprocal() * number`. */
-export function div(a: Tensor | number, b: Tensor | number): Tensor {
-  if (typeof a === 'number' && typeof b !== 'number') return mul(reciprocal(b), a);
+export function div(a: Tensor | Scalar, b: Tensor | Scalar): Tensor {
+  if (!(a instanceof Tensor) && b instanceof Tensor) return mul(reciprocal(b), a);
   const [ta, tb] = operands(a, b);
   return apply(Div, [ta, tb], undefined);
 }
 
 /** Python's true division of two numbers, which refuses a zero divisor. */
-function divideNumbers(a: number, b: number): number {
-  if (b === 0) {
-    throw new ProblemError('invalid-argument', Number.isInteger(a) && Number.isInteger(b) ? 'division by zero' : 'float division by zero');
+function divideNumbers(a: Scalar, b: Scalar): number {
+  const [x, y] = [scalarNumber(a), scalarNumber(b)];
+  if (y === 0) {
+    const ints = typeof a !== 'number' && typeof b !== 'number';
+    throw new ProblemError('invalid-argument', ints || (Number.isInteger(x) && Number.isInteger(y)) ? 'division by zero' : 'float division by zero', {
+      pythonType: 'ZeroDivisionError',
+    });
   }
-  return a / b;
+  return x / y;
 }
 
 export default defineOp({
@@ -50,7 +54,7 @@ export default defineOp({
     { args: [{ tensor: [] }, { tensor: [3], domain: 'positive' }] },
   ],
   call: ({ input, other }): Value => {
-    if (typeof input === 'number' && typeof other === 'number') return divideNumbers(input, other);
-    return div(input as Tensor | number, other as Tensor | number);
+    if (!isTensor(input) && !isTensor(other)) return divideNumbers(input as Scalar, other as Scalar);
+    return div(input as Tensor | Scalar, other as Tensor | Scalar);
   },
 });

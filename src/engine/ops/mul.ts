@@ -1,6 +1,6 @@
-import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { apply, defineOp, isTensor, type Primitive, type Scalar, type Value } from '../op.js';
 import { zip } from '../kernels/elementwise.js';
-import { operands, resultDtype } from '../promote.js';
+import { operands, resultDtype, scalarArithmetic } from '../promote.js';
 import type { Tensor } from '../tensor.js';
 
 // d(a * b)/da = b, d(a * b)/db = a
@@ -13,7 +13,7 @@ const Mul: Primitive = {
   ],
 };
 
-export function mul(a: Tensor | number, b: Tensor | number): Tensor {
+export function mul(a: Tensor | Scalar, b: Tensor | Scalar): Tensor {
   const [ta, tb] = operands(a, b);
   return apply(Mul, [ta, tb], undefined);
 }
@@ -31,9 +31,9 @@ export default defineOp({
   operators: ['*'],
   examples: [{ args: [{ tensor: [2, 3] }, { tensor: [2, 1] }] }, { args: [{ tensor: [3] }, 3] }],
   call: ({ input, other }): Value => {
-    if (typeof input === 'number' && typeof other === 'number') return input * other;
+    if (!isTensor(input) && !isTensor(other)) return scalarArithmetic(input as Scalar, other as Scalar, (x, y) => x * y, (x, y) => x * y);
     // Python's reflected operator (`2 * x` is x.__rmul__(2)) puts the tensor first.
-    if (typeof input === 'number') return mul(other as Tensor, input);
-    return mul(input as Tensor, other as Tensor | number);
+    if (!isTensor(input)) return mul(other as Tensor, input as Scalar);
+    return mul(input, other as Tensor | Scalar);
   },
 });

@@ -1,4 +1,4 @@
-import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { apply, defineOp, isTensor, type Primitive, type Value } from '../op.js';
 import { map } from '../kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
 
@@ -23,5 +23,5 @@ export default defineOp({
   operators: ['unary -'],
   examples: [{ args: [{ tensor: [2, 2] }] }, { args: [{ tensor: [] }] }],
   // A negated Python number stays a number, so literals like -1 keep Python semantics.
-  call: ({ input }): Value => (typeof input === 'number' ? -input : neg(input as Tensor)),
+  call: ({ input }): Value => (isTensor(input) ? neg(input) : typeof input === 'bigint' ? -input : -(input as number)),
 });

@@ -1,8 +1,8 @@
-import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { apply, defineOp, isTensor, type Primitive, type Scalar, type Value } from '../op.js';
 import { map, scalarIn, zip } from '../kernels/elementwise.js';
 import { rounder } from '../dtype.js';
-import { operands, resultDtype } from '../promote.js';
-import { zerosTensor, type Tensor } from '../tensor.js';
+import { operands, resultDtype, scalarNumber } from '../promote.js';
+import { Tensor, zerosTensor } from '../tensor.js';
 import { add } from './add.js';
 import { log } from './log.js';
 import { mul } from './mul.js';
@@ -83,15 +83,21 @@ const PowScalarBase: Primitive<BaseAttrs> = {
   },
 };
 
+/** Python's `a ** b` of two numbers: an int for ints and a non-negative int exponent. */
+function powScalars(a: Scalar, b: Scalar): Scalar {
+  if (typeof a !== 'number' && typeof b !== 'number' && BigInt(b) >= 0n) return BigInt(a) ** BigInt(b);
+  return powC(scalarNumber(a), scalarNumber(b));
+}
+
 /** `a ** b` for a tensor on either side (PowBackward0, 1 or 2 by which side is a number). */
-export function pow(a: Tensor, b: Tensor | number): Tensor;
-export function pow(a: Tensor | number, b: Tensor): Tensor;
-export function pow(a: Tensor | number, b: Tensor | number): Tensor {
-  if (typeof b === 'number') {
-    if (typeof a === 'number') throw new TypeError('pow of two numbers is not a tensor operation');
-    return apply(PowScalar, [a], { exponent: b });
+export function pow(a: Tensor, b: Tensor | Scalar): Tensor;
+export function pow(a: Tensor | Scalar, b: Tensor): Tensor;
+export function pow(a: Tensor | Scalar, b: Tensor | Scalar): Tensor {
+  if (!(b instanceof Tensor)) {
+    if (!(a instanceof Tensor)) throw new TypeError('pow of two numbers is not a tensor operation');
+    return apply(PowScalar, [a], { exponent: scalarNumber(b) });
   }
-  if (typeof a === 'number') return apply(PowScalarBase, [b], { base: a });
+  if (!(a instanceof Tensor)) return apply(PowScalarBase, [b], { base: scalarNumber(a) });
   const [ta, tb] = operands(a, b);
   return apply(PowTensor, [ta, tb], undefined);
 }
@@ -122,7 +128,7 @@ export default defineOp({
     { args: [2.5, { tensor: [4] }] },
   ],
   call: ({ input, exponent }): Value => {
-    if (typeof input === 'number' && typeof exponent === 'number') return powC(input, exponent);
-    return typeof input === 'number' ? pow(input, exponent as Tensor) : pow(input as Tensor, exponent as Tensor | number);
+    if (!isTensor(input) && !isTensor(exponent)) return powScalars(input as Scalar, exponent as Scalar);
+    return isTensor(input) ? pow(input, exponent as Tensor | Scalar) : pow(input as Scalar, exponent as Tensor);
   },
 });

@@ -1,7 +1,7 @@
-import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { apply, defineOp, isTensor, type Primitive, type Scalar, type Value } from '../op.js';
 import { map, scalarIn, zip } from '../kernels/elementwise.js';
-import { operands, resultDtype } from '../promote.js';
-import type { Tensor } from '../tensor.js';
+import { operands, resultDtype, scalarArithmetic, scalarNumber } from '../promote.js';
+import { Tensor } from '../tensor.js';
 import { neg } from './neg.js';
 
 // d(a - b)/da = 1, d(a - b)/db = -1; the engine sums broadcast gradients back.
@@ -27,8 +27,8 @@ const Rsub: Primitive<RsubAttrs> = {
 };
 
 /** `a - b`; `number - tensor` runs PyTorch's rsub, whose node has the tensor as its only input. */
-export function sub(a: Tensor | number, b: Tensor | number): Tensor {
-  if (typeof a === 'number' && typeof b !== 'number') return apply(Rsub, [b], { minuend: a });
+export function sub(a: Tensor | Scalar, b: Tensor | Scalar): Tensor {
+  if (!(a instanceof Tensor) && b instanceof Tensor) return apply(Rsub, [b], { minuend: scalarNumber(a) });
   const [ta, tb] = operands(a, b);
   return apply(Sub, [ta, tb], undefined);
 }
@@ -51,7 +51,7 @@ export default defineOp({
     { args: [{ tensor: [] }, { tensor: [2] }] },
   ],
   call: ({ input, other }): Value => {
-    if (typeof input === 'number' && typeof other === 'number') return input - other;
-    return sub(input as Tensor | number, other as Tensor | number);
+    if (!isTensor(input) && !isTensor(other)) return scalarArithmetic(input as Scalar, other as Scalar, (x, y) => x - y, (x, y) => x - y);
+    return sub(input as Tensor | Scalar, other as Tensor | Scalar);
   },
 });

@@ -1,6 +1,6 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
-import { reducedShape, sumDims } from '../kernels/reduce.js';
+import { dimensionOutOfRange, reducedShape, sumDims } from '../kernels/reduce.js';
 import { sumAll } from '../kernels/sum.js';
 import { Tensor } from '../tensor.js';
 import { expand } from './expand.js';
@@ -34,7 +34,7 @@ export function normalizeDims(dim: number | readonly number[], ndim: number): nu
   const range = Math.max(ndim, 1);
   const dims = list.map((d) => {
     if (d < -range || d >= range) {
-      throw new ProblemError('invalid-argument', `Dimension out of range (expected to be in range of [${-range}, ${range - 1}], but got ${d})`);
+      throw dimensionOutOfRange(d, range);
     }
     return d < 0 ? d + range : d;
   });
