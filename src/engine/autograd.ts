@@ -3,7 +3,7 @@ import type { DType } from './dtype.js';
 import { castTo, formatSize, fullTensor, sameShape, Tensor } from './tensor.js';
 import { sumTo } from './broadcast.js';
 import { add as accumulate } from './ops/add.js';
-import { chargeWork } from './meter.js';
+import { chargeWork, WORK_PER_NODE } from './meter.js';
 
 /** PyTorch's `next_functions` entry: the node a gradient flows to and which of its outputs. */
 export interface Edge {
@@ -105,7 +105,7 @@ function accumulateIntoLeaf(leaf: Tensor, grad: Tensor): void {
  * Called by op.ts only when grad mode is on and some input requires grad.
  */
 export function recordNode(name: string, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn, kinks: KinkDetector | null = null): void {
-  chargeWork(1); // one unit per graph node (the work meter bounds graph growth)
+  chargeWork(WORK_PER_NODE); // the work meter bounds graph growth
   const edges = new Array<Edge>(inputs.length);
   for (let i = 0; i < inputs.length; i++) edges[i] = edgeOf(inputs[i]);
   // The inputs themselves carry the shape and dtype the engine checks gradients against.
@@ -234,6 +234,7 @@ function runBackward(roots: readonly { node: Node; seed: Tensor }[], capture: Re
   // A node is created after every node it points to, so descending creation
   // order visits each node after all of its consumers: a topological order.
   const order = reachableNodes(roots.map((r) => r.node)).sort((a, b) => b.sequenceNr - a.sequenceNr);
+  chargeWork(order.length); // every reachable node is visited and sorted
   const leadsToCapture = capture === null ? null : nodesLeadingTo(capture, order);
   const pending = new Map<Node, Tensor>();
   for (const { node, seed } of roots) {
@@ -245,7 +246,7 @@ function runBackward(roots: readonly { node: Node; seed: Tensor }[], capture: Re
     const gradOutput = pending.get(node);
     if (gradOutput === undefined) continue;
     pending.delete(node);
-    chargeWork(1); // one unit per node the backward loop runs
+    chargeWork(WORK_PER_NODE); // per node the backward loop runs
     if (capture !== null) {
       if (capture.has(node)) captured.set(node, gradOutput);
       if (node.variable !== null || !leadsToCapture?.has(node)) continue;

@@ -1,6 +1,6 @@
 // float32 vs float64: storage and rounding live here and nowhere else.
 import { ProblemError } from '../errors.js';
-import { chargeWork } from './meter.js';
+import { chargeWork, WORK_PER_ALLOCATION } from './meter.js';
 
 export type DType = 'float32' | 'float64';
 export type Storage = Float32Array | Float64Array;
@@ -78,7 +78,7 @@ export function reserve(length: number): void {
     });
   }
   // Every element reserved is an element some kernel writes: the work meter's unit.
-  chargeWork(length);
+  chargeWork(length + WORK_PER_ALLOCATION);
   allocated += length;
   if (allocated > limits.maxEvaluationElements) {
     throw new ProblemError('limit-exceeded', `the program allocates more than ${limits.maxEvaluationElements} tensor elements in all`, {
