@@ -149,6 +149,12 @@ export interface OpDef {
    * from `function` (torch, torch.nn.functional) and `method`.
    */
   modules?: readonly OpModule[];
+  /**
+   * The name Python code spells the op by in its `modules`, when it is not
+   * `name`: two ops may share a spelling in different modules (torch.norm is
+   * `norm`, torch.linalg.norm is the op `linalg_norm` spelled `norm` there).
+   */
+  pythonName?: string;
   call(args: Record<string, Value>): Value;
   /** Calls whose gradients the test suite checks against finite differences. */
   examples?: readonly GradExample[];
