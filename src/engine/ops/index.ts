@@ -42,6 +42,8 @@ import tanh from './tanh.js';
 import transpose from './transpose.js';
 import unsqueeze from './unsqueeze.js';
 import view from './view.js';
+import bmm from './bmm.js';
+import addmm from './addmm.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
@@ -50,6 +52,7 @@ export const OPS: readonly OpDef[] = [
   matmul, mm, mv, dot,
   view, reshape, expand, t, transpose, squeeze, unsqueeze,
   grad, jacobian, hessian,
+  bmm, addmm, // linalg ops
 ];
 
 export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map(OPS.map((op) => [op.name, op]));

@@ -11,6 +11,9 @@ import { pow } from '../../../src/engine/ops/pow.js';
 import { sum } from '../../../src/engine/ops/sum.js';
 import { t } from '../../../src/engine/ops/t.js';
 import { Tensor } from '../../../src/engine/tensor.js';
+import { caseNamesTagged, goldenDifferences, type Translation } from '../../support/ops_golden.js';
+import { addmm } from '../../../src/engine/ops/addmm.js';
+import { bmm } from '../../../src/engine/ops/bmm.js';
 
 /** A float32 leaf; nested arrays give its shape. */
 function leaf(values: number[] | number[][], requiresGrad = true): Tensor {
@@ -194,5 +197,86 @@ describe('matmul', () => {
     const bbt = [0.5 * 0.5 + 1, 0.5 * 2 - 1, 2 * 0.5 - 1, 4 + 1];
     const row = [2 * (bbt[0] + bbt[2]), 2 * (bbt[1] + bbt[3])];
     expect(values(a.grad)).toEqual([...row, ...row]);
+  });
+});
+
+// torch 1.13's float32 results for the addmm rounding test below.
+const GEMM_EXPECTED = [1.940000057220459, -0.12350001186132431, 1.1700000762939453, 5.725500106811523];
+const GEMV_EXPECTED = [1.090000033378601, 1.0049999952316284];
+
+/** ops.json's linalg cases as engine calls. */
+const GOLDEN: Record<string, Translation> = {
+  'ops/linalg/bmm/basic': ({ a, b }) => {
+    const r = bmm(a, b);
+    return { r, y: sum(mul(r, r)) };
+  },
+  'ops/linalg/bmm/method': ({ a }) => {
+    const r = bmm(a, a);
+    return { r, y: sum(r) };
+  },
+  'ops/linalg/addmm/basic': ({ c, a, b }) => {
+    const r = addmm(c, a, b);
+    return { r, y: sum(mul(r, r)) };
+  },
+  'ops/linalg/addmm/beta-alpha': ({ c, a, b }) => {
+    const r = addmm(c, a, b, 0.5, 2.0);
+    return { r, y: sum(r) };
+  },
+};
+
+describe('golden linalg cases of ops.json, run on the engine', () => {
+  it('are all linalg cases', () => {
+    expect(Object.keys(GOLDEN).every((name) => caseNamesTagged('linalg').includes(name))).toBe(true);
+  });
+  it.each(Object.entries(GOLDEN))('%s', (name, translate) => {
+    expect(goldenDifferences(name, translate)).toEqual([]);
+  });
+});
+
+describe('bmm', () => {
+  const ones = (shape: number[]) => new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1), shape, { requiresGrad: true });
+  it("checks ranks, sizes and dtypes in PyTorch's order and words", () => {
+    expect(() => bmm(ones([2, 3]), ones([2, 3, 4]))).toThrow('batch1 must be a 3D tensor');
+    expect(() => bmm(ones([2, 2, 3]), ones([2, 3]))).toThrow('batch2 must be a 3D tensor');
+    expect(() => bmm(ones([2, 2, 3]), ones([2, 4, 4]))).toThrow('Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].');
+    expect(() => bmm(ones([2, 2, 3]), ones([3, 3, 4]))).toThrow('Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [3, 3].');
+    const double = new Tensor(new Float64Array(24), [2, 3, 4]);
+    expect(() => bmm(ones([2, 2, 3]), double)).toThrow('expected scalar type Float but found Double');
+  });
+  it('gives zeros for an empty contraction', () => {
+    expect(values(bmm(ones([2, 2, 0]), ones([2, 0, 3])))).toEqual(new Array(12).fill(0));
+  });
+});
+
+describe('addmm', () => {
+  const m = (rows: number, cols: number, dtype: 'float32' | 'float64' = 'float32') =>
+    new Tensor(dtype === 'float32' ? new Float32Array(rows * cols).fill(1) : new Float64Array(rows * cols).fill(1), [rows, cols]);
+  const v = (n: number) => new Tensor(new Float32Array(n).fill(1), [n]);
+  it("checks its operands in PyTorch's order and words", () => {
+    expect(() => addmm(v(3), v(3), m(3, 3))).toThrow('mat1 must be a matrix, got 1-D tensor');
+    expect(() => addmm(v(3), m(2, 3), v(3))).toThrow('mat2 must be a matrix, got 1-D tensor');
+    expect(() => addmm(v(3), m(2, 3, 'float64'), m(3, 3))).toThrow('mat1 and mat2 must have the same dtype');
+    expect(() => addmm(v(3), m(2, 2), m(3, 3, 'float64'))).toThrow('self and mat2 must have the same dtype');
+    expect(() => addmm(v(5), m(2, 2), m(3, 3))).toThrow('mat1 and mat2 shapes cannot be multiplied (2x2 and 3x3)');
+    expect(() => addmm(v(5), m(2, 3), m(3, 3))).toThrow(
+      'The expanded size of the tensor (3) must match the existing size (5) at non-singleton dimension 1.  Target sizes: [2, 3].  Tensor sizes: [5]',
+    );
+  });
+  it('rounds as torch 1.13 does: gemm adds b·(a·alpha) to beta·c, a one-column product adds alpha·Σ last', () => {
+    // torch.addmm(c, a, b, beta=1, alpha=0.3) with these float32 operands (values printed by torch 1.13 with float.hex)
+    const a = new Tensor(Float32Array.of(0.1, 0.7, -1.3, 2.9), [2, 2]);
+    const b = new Tensor(Float32Array.of(0.3, -0.6, 1.1, 0.45), [2, 2]);
+    const c = new Tensor(Float32Array.of(1.7, -0.2, 0.33, 5.1), [2, 2]);
+    expect(values(addmm(c, a, b, 1, 0.3))).toEqual(GEMM_EXPECTED);
+    const column = new Tensor(Float32Array.of(0.3, 1.1), [2, 1]);
+    const c1 = new Tensor(Float32Array.of(1.7, 0.33), [2, 1]);
+    expect(values(addmm(c1, a, column, 0.5, 0.3))).toEqual(GEMV_EXPECTED);
+  });
+  it('ignores c when beta is 0, NaN included, and still sends it a zero gradient', () => {
+    const c = new Tensor(Float32Array.of(NaN, NaN), [2], { requiresGrad: true });
+    const r = addmm(c, m(2, 3), m(3, 2), 0);
+    expect(values(r)).toEqual([3, 3, 3, 3]);
+    backward(sum(r));
+    expect(values(c.grad)).toEqual([0, 0]);
   });
 });
