@@ -39,7 +39,7 @@ function materialize(op: OpDef, example: GradExample, label: string): Materializ
   const inputs: Tensor[] = [];
   const args = example.args.map((arg): Value => {
     if (!isExampleTensor(arg)) return arg;
-    const range = arg.domain === 'positive' ? { low: 0.5, high: 2 } : { low: -2, high: 2 };
+    const range = arg.range ? { low: arg.range[0], high: arg.range[1] } : arg.domain === 'positive' ? { low: 0.5, high: 2 } : { low: -2, high: 2 };
     const tensor = randomTensor(random, arg.tensor, { ...range, avoid, margin: KINK_MARGIN }, true);
     inputs.push(tensor);
     return tensor;

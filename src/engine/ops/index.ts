@@ -44,10 +44,37 @@ import unsqueeze from './unsqueeze.js';
 import view from './view.js';
 import bmm from './bmm.js';
 import addmm from './addmm.js';
+import exp2 from './exp2.js';
+import expm1 from './expm1.js';
+import log2 from './log2.js';
+import log10 from './log10.js';
+import log1p from './log1p.js';
+import rsqrt from './rsqrt.js';
+import square from './square.js';
+import asin from './asin.js';
+import acos from './acos.js';
+import atan from './atan.js';
+import sinh from './sinh.js';
+import cosh from './cosh.js';
+import asinh from './asinh.js';
+import acosh from './acosh.js';
+import atanh from './atanh.js';
+import erf from './erf.js';
+import erfc from './erfc.js';
+import erfinv from './erfinv.js';
+import sign from './sign.js';
+import floor from './floor.js';
+import ceil from './ceil.js';
+import round from './round.js';
+import trunc from './trunc.js';
+import frac from './frac.js';
+import logit from './logit.js';
+import expit from './expit.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
   exp, log, sin, cos, tan, tanh, sigmoid, relu, abs, sqrt, clamp,
+  exp2, expm1, log2, log10, log1p, rsqrt, square, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, erf, erfc, erfinv, sign, floor, ceil, round, trunc, frac, logit, expit,
   sum, mean, max, min, softmax, logSoftmax, mseLoss,
   matmul, mm, mv, dot,
   view, reshape, expand, t, transpose, squeeze, unsqueeze,
