@@ -28,6 +28,7 @@ export default defineOp({
   gradFns: ['AbsBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [2, 4] }] }, { args: [{ tensor: [] }] }],
   call: ({ input }) => abs(input as Tensor),
 });

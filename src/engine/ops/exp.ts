@@ -21,6 +21,7 @@ export default defineOp({
   gradFns: ['ExpBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [5] }] }],
   call: ({ input }) => exp(input as Tensor),
 });

@@ -24,6 +24,7 @@ export default defineOp({
   gradFns: ['LogBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [2, 3], domain: 'positive' }] }, { args: [{ tensor: [], domain: 'positive' }] }],
   call: ({ input }) => log(input as Tensor),
 });

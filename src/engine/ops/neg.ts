@@ -20,6 +20,7 @@ export default defineOp({
   gradFns: ['NegBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   operators: ['unary -'],
   examples: [{ args: [{ tensor: [2, 2] }] }, { args: [{ tensor: [] }] }],
   // A negated Python number stays a number, so literals like -1 keep Python semantics.

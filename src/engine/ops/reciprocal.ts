@@ -22,6 +22,7 @@ export default defineOp({
   gradFns: ['ReciprocalBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [4] }] }, { args: [{ tensor: [] }] }],
   call: ({ input }) => reciprocal(input as Tensor),
 });

@@ -45,6 +45,7 @@ export default defineOp({
   gradFns: ['SigmoidBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method', 'torch.nn.functional'],
   examples: [{ args: [{ tensor: [2, 3] }] }, { args: [{ tensor: [] }] }],
   call: ({ input }) => sigmoid(input as Tensor),
 });

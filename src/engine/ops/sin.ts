@@ -22,6 +22,7 @@ export default defineOp({
   gradFns: ['SinBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [2, 3] }] }, { args: [{ tensor: [] }] }],
   call: ({ input }) => sin(input as Tensor),
 });

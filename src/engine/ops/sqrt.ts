@@ -25,6 +25,7 @@ export default defineOp({
   gradFns: ['SqrtBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [2, 3], domain: 'positive' }] }, { args: [{ tensor: [], domain: 'positive' }] }],
   call: ({ input }) => sqrt(input as Tensor),
 });

@@ -23,6 +23,7 @@ export default defineOp({
   gradFns: ['TanBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [2, 3] }] }, { args: [{ tensor: [] }] }],
   call: ({ input }) => tan(input as Tensor),
 });

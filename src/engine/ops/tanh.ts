@@ -41,6 +41,7 @@ export default defineOp({
   gradFns: ['TanhBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method', 'torch.nn.functional'],
   examples: [{ args: [{ tensor: [2, 3] }] }, { args: [{ tensor: [] }] }],
   call: ({ input }) => tanh(input as Tensor),
 });
