@@ -2,7 +2,7 @@
  * The op table: the only list of ops. The expression parser, the graph
  * schema's op names, GET /v1/ops and the gradient tests all read it.
  */
-import type { OpDef } from '../op.js';
+import type { OpDef, OpModule } from '../op.js';
 import abs from './abs.js';
 import add from './add.js';
 import clamp from './clamp.js';
@@ -85,3 +85,16 @@ export const OPS: readonly OpDef[] = [
 export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map(OPS.map((op) => [op.name, op]));
 
 export const OP_NAMES: readonly string[] = OPS.map((op) => op.name);
+
+/** The modules an op is spelled in: its declared `modules`, else what `function` and `method` imply. */
+export function modulesOf(op: OpDef): readonly OpModule[] {
+  if (op.modules) return op.modules;
+  return [...(op.function ? (['torch', 'torch.nn.functional'] as const) : []), ...(op.method ? (['method'] as const) : [])];
+}
+
+const BY_SPELLING: ReadonlyMap<string, OpDef> = new Map(OPS.flatMap((op) => modulesOf(op).map((module) => [`${module} ${op.pythonName ?? op.name}`, op] as const)));
+
+/** The op Python code reaches as `module.name` (module 'method': the tensor method `x.name`), if any. */
+export function opSpelled(module: OpModule, name: string): OpDef | undefined {
+  return BY_SPELLING.get(`${module} ${name}`);
+}
