@@ -38,7 +38,7 @@ export function byClass(root: SvgElement, className: string): SvgElement[] {
   return descendants(root).filter((e) => (e.attrs.class ?? '').split(/\s+/).includes(className));
 }
 
-/** The two data lines (vega's line marks) with their stroke colours and point counts. */
+/** The data lines (mark-line groups) with their stroke colours and point counts. */
 export function lineSeries(root: SvgElement): { stroke: string; points: number }[] {
   return byClass(root, 'mark-line').flatMap((group) =>
     group.children

@@ -1,0 +1,165 @@
+import { extent } from 'd3-array';
+import { scaleLinear } from 'd3-scale';
+import { line as linePath } from 'd3-shape';
+
+/**
+ * One chart, drawn the way matplotlib draws the course's figures: lines (or
+ * scatter points) over one pair of axes, optional axis labels, title, grid and
+ * legend. `/v1/plot` and the pyplot recorder of `/v1/run` both render through
+ * here, so a notebook figure and a plot look the same.
+ */
+export interface FigureSpec {
+  lines: readonly FigureLine[];
+  xlabel: string | null;
+  ylabel: string | null;
+  title: string | null;
+  legend: boolean;
+  grid?: boolean;
+  /** Outer size in pixels (default 640 × 420). */
+  width?: number;
+  height?: number;
+}
+
+export interface FigureLine {
+  x: readonly (number | null)[];
+  y: readonly (number | null)[];
+  /** Legend text; null leaves the line out of the legend (matplotlib's `_child0`). */
+  label: string | null;
+  /** Default: matplotlib's colour cycle by position. */
+  color?: string;
+  /** 'line' joins the points; 'scatter' marks each point. */
+  style?: 'line' | 'scatter';
+}
+
+/** matplotlib's default colour cycle (tab10). */
+export const COLOR_CYCLE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'] as const;
+
+const MARGIN = { left: 64, right: 20, bottom: 48 };
+const TITLE_HEIGHT = 26;
+const LEGEND_ROW = 18;
+const TICKS = 6;
+
+/** Renders a figure to a standalone SVG document (no browser, no fonts needed: text is left to the viewer). */
+export function renderFigureSvg(figure: FigureSpec): string {
+  const width = figure.width ?? 640;
+  const height = figure.height ?? 420;
+  const legendEntries = figure.legend ? figure.lines.map((l, i) => ({ label: l.label, color: colorOf(l, i) })).filter((e) => e.label !== null) : [];
+  // The legend sits in a band above the axes, so it never hides a curve.
+  const legendRows = legendEntries.length === 0 ? 0 : Math.ceil(legendEntries.length / 3);
+  const top = 12 + (figure.title ? TITLE_HEIGHT : 0) + legendRows * LEGEND_ROW + (legendRows > 0 ? 6 : 0);
+  const plot = { x: MARGIN.left, y: top, width: width - MARGIN.left - MARGIN.right, height: height - top - MARGIN.bottom };
+
+  const xs = finiteValues(figure.lines.map((l) => l.x));
+  const ys = finiteValues(figure.lines.map((l) => l.y));
+  const x = scaleLinear().domain(paddedDomain(xs)).range([plot.x, plot.x + plot.width]);
+  const y = scaleLinear().domain(paddedDomain(ys)).range([plot.y + plot.height, plot.y]);
+
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect class="background" width="${width}" height="${height}" fill="white"/>`,
+  );
+  if (figure.title) {
+    out.push(`<g class="role-title"><text class="role-title-text" x="${plot.x}" y="${12 + 16}" font-size="14" font-family="monospace">${escapeXml(figure.title)}</text></g>`);
+  }
+  out.push(axes(x, y, plot, figure.grid ?? true));
+  if (figure.xlabel) {
+    out.push(`<g class="role-axis-title"><text x="${plot.x + plot.width / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(figure.xlabel)}</text></g>`);
+  }
+  if (figure.ylabel) {
+    const cy = plot.y + plot.height / 2;
+    out.push(`<g class="role-axis-title"><text x="16" y="${cy}" text-anchor="middle" transform="rotate(-90 16 ${cy})">${escapeXml(figure.ylabel)}</text></g>`);
+  }
+  out.push(`<defs><clipPath id="plot-area"><rect x="${plot.x}" y="${plot.y}" width="${plot.width}" height="${plot.height}"/></clipPath></defs>`);
+  figure.lines.forEach((l, i) => out.push(series(l, colorOf(l, i), x, y)));
+  if (legendEntries.length > 0) out.push(legend(legendEntries, plot.x, 12 + (figure.title ? TITLE_HEIGHT : 0), plot.width));
+  out.push('</svg>');
+  return out.join('');
+}
+
+type Scale = ReturnType<typeof scaleLinear<number, number>>;
+
+function colorOf(line: FigureLine, index: number): string {
+  return line.color ?? COLOR_CYCLE[index % COLOR_CYCLE.length];
+}
+
+function finiteValues(arrays: readonly (readonly (number | null)[])[]): number[] {
+  const values: number[] = [];
+  for (const array of arrays) for (const v of array) if (v !== null && Number.isFinite(v)) values.push(v);
+  return values;
+}
+
+/** matplotlib's 5% margins; a single value gets a unit-wide window; nothing gets [0, 1]. */
+function paddedDomain(values: readonly number[]): [number, number] {
+  const [low, high] = extent(values);
+  if (low === undefined || high === undefined) return [0, 1];
+  if (low === high) return [low - 1, high + 1];
+  const pad = (high - low) * 0.05;
+  return [low - pad, high + pad];
+}
+
+function axes(x: Scale, y: Scale, plot: { x: number; y: number; width: number; height: number }, grid: boolean): string {
+  const parts: string[] = [`<g class="role-axis">`];
+  const xTicks = x.ticks(TICKS);
+  const yTicks = y.ticks(TICKS);
+  const xFormat = x.tickFormat(TICKS);
+  const yFormat = y.tickFormat(TICKS);
+  const bottom = plot.y + plot.height;
+  if (grid) {
+    for (const t of xTicks) parts.push(`<line class="grid" x1="${round(x(t))}" x2="${round(x(t))}" y1="${plot.y}" y2="${bottom}" stroke="#ddd"/>`);
+    for (const t of yTicks) parts.push(`<line class="grid" x1="${plot.x}" x2="${plot.x + plot.width}" y1="${round(y(t))}" y2="${round(y(t))}" stroke="#ddd"/>`);
+  }
+  parts.push(`<rect x="${plot.x}" y="${plot.y}" width="${plot.width}" height="${plot.height}" fill="none" stroke="#333"/>`);
+  for (const t of xTicks) {
+    const px = round(x(t));
+    parts.push(`<line x1="${px}" x2="${px}" y1="${bottom}" y2="${bottom + 5}" stroke="#333"/><text class="tick" x="${px}" y="${bottom + 18}" text-anchor="middle">${escapeXml(xFormat(t))}</text>`);
+  }
+  for (const t of yTicks) {
+    const py = round(y(t));
+    parts.push(`<line x1="${plot.x - 5}" x2="${plot.x}" y1="${py}" y2="${py}" stroke="#333"/><text class="tick" x="${plot.x - 8}" y="${py + 4}" text-anchor="end">${escapeXml(yFormat(t))}</text>`);
+  }
+  parts.push('</g>');
+  return parts.join('');
+}
+
+function series(l: FigureLine, color: string, x: Scale, y: Scale): string {
+  const n = Math.min(l.x.length, l.y.length);
+  const indices = Array.from({ length: n }, (_, i) => i);
+  const defined = (i: number): boolean => isFiniteNumber(l.x[i]) && isFiniteNumber(l.y[i]);
+  if (l.style === 'scatter') {
+    const dots = indices.filter(defined).map((i) => `<circle cx="${round(x(l.x[i] as number))}" cy="${round(y(l.y[i] as number))}" r="3" fill="${color}"/>`);
+    return `<g class="mark-symbol" clip-path="url(#plot-area)">${dots.join('')}</g>`;
+  }
+  // A missing or non-finite value breaks the line into segments instead of drawing through it.
+  const d = linePath<number>()
+    .defined(defined)
+    .x((i) => round(x(l.x[i] as number)))
+    .y((i) => round(y(l.y[i] as number)))(indices);
+  return `<g class="mark-line" clip-path="url(#plot-area)"><path d="${d ?? ''}" fill="none" stroke="${color}" stroke-width="2"/></g>`;
+}
+
+function legend(entries: readonly { label: string | null; color: string }[], left: number, top: number, width: number): string {
+  const column = width / 3;
+  const parts = entries.map((entry, i) => {
+    const ex = left + (i % 3) * column;
+    const ey = top + Math.floor(i / 3) * LEGEND_ROW + 12;
+    return (
+      `<g class="role-legend-symbol"><line x1="${ex}" x2="${ex + 22}" y1="${ey - 4}" y2="${ey - 4}" stroke="${entry.color}" stroke-width="2.5"/></g>` +
+      `<g class="role-legend-label"><text x="${ex + 28}" y="${ey}">${escapeXml(entry.label ?? '')}</text></g>`
+    );
+  });
+  return `<g class="role-legend">${parts.join('')}</g>`;
+}
+
+function isFiniteNumber(v: number | null | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+/** Program text and labels come from clients: escaped, they can never become markup. */
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
