@@ -10,7 +10,7 @@
 import { backward } from '../../src/engine/autograd.js';
 import { TorchDType } from '../../src/engine/dtype.js';
 import { bindArguments, isTensor, NamedTuple, type OpDef, type OpModule, type Value } from '../../src/engine/op.js';
-import { OPS_BY_NAME } from '../../src/engine/ops/index.js';
+import { modulesOf, OPS_BY_NAME, opSpelled } from '../../src/engine/ops/index.js';
 import { Tensor } from '../../src/engine/tensor.js';
 import { traceGraph } from '../../src/engine/trace.js';
 import { describeEntry } from '../../src/program/encode.js';
@@ -24,11 +24,8 @@ export function casesOf(group: string, ops?: readonly string[]): GoldenCase[] {
   return OP_CASES.filter((c) => c.tags[1] === group && (ops === undefined || ops.some((op) => c.tags.includes(`op:${op}`))));
 }
 
-/** The modules an op is spelled in: its declared `modules`, else what `function` and `method` imply. */
-export function modulesOf(op: OpDef): readonly OpModule[] {
-  if (op.modules) return op.modules;
-  return [...(op.function ? (['torch', 'torch.nn.functional'] as const) : []), ...(op.method ? (['method'] as const) : [])];
-}
+/** The modules an op is spelled in (the op table's rule). */
+export { modulesOf };
 
 /** Every difference between the engine's answer to a case and torch's (empty: pass). */
 export function checkGoldenCase(c: GoldenCase): string[] {
@@ -299,16 +296,15 @@ function binary(operator: string, a: Value, b: Value): Value {
 
 function callFunction(module: string, name: string, args: readonly Value[], kwargs: Record<string, Value>): Value {
   if (module === 'torch' && name === 'tensor' && !OPS_BY_NAME.has('tensor')) return literalTensor(args[0], kwargs.dtype);
-  const op = opNamed(name);
-  const where = module as OpModule;
-  if (!modulesOf(op).includes(where)) throw new Error(`module '${module}' has no attribute '${name}' (the op declares ${modulesOf(op).join(', ')})`);
+  const op = opSpelled(module as OpModule, name);
+  if (!op) throw new Error(`module '${module}' has no attribute '${name}'`);
   return op.call(bindArguments(op, args, kwargs));
 }
 
 function callMethod(receiver: Value, name: string, args: readonly Value[], kwargs: Record<string, Value>): Value {
   if (!isTensor(receiver)) throw new Error(`'${typeof receiver}' object has no attribute '${name}'`);
-  const op = opNamed(name);
-  if (!modulesOf(op).includes('method')) throw new Error(`'Tensor' object has no attribute '${name}'`);
+  const op = opSpelled('method', name);
+  if (!op) throw new Error(`'Tensor' object has no attribute '${name}'`);
   return op.call(bindArguments(op, [receiver, ...args], kwargs));
 }
 

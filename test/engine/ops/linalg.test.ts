@@ -11,7 +11,7 @@ import { pow } from '../../../src/engine/ops/pow.js';
 import { sum } from '../../../src/engine/ops/sum.js';
 import { t } from '../../../src/engine/ops/t.js';
 import { Tensor } from '../../../src/engine/tensor.js';
-import { caseNamesTagged, goldenDifferences, type Translation } from '../../support/ops_golden.js';
+import { casesOf, checkGoldenCase } from '../../support/op_goldens.js';
 import { addmm } from '../../../src/engine/ops/addmm.js';
 import { bmm } from '../../../src/engine/ops/bmm.js';
 
@@ -204,32 +204,12 @@ describe('matmul', () => {
 const GEMM_EXPECTED = [1.940000057220459, -0.12350001186132431, 1.1700000762939453, 5.725500106811523];
 const GEMV_EXPECTED = [1.090000033378601, 1.0049999952316284];
 
-/** ops.json's linalg cases as engine calls. */
-const GOLDEN: Record<string, Translation> = {
-  'ops/linalg/bmm/basic': ({ a, b }) => {
-    const r = bmm(a, b);
-    return { r, y: sum(mul(r, r)) };
-  },
-  'ops/linalg/bmm/method': ({ a }) => {
-    const r = bmm(a, a);
-    return { r, y: sum(r) };
-  },
-  'ops/linalg/addmm/basic': ({ c, a, b }) => {
-    const r = addmm(c, a, b);
-    return { r, y: sum(mul(r, r)) };
-  },
-  'ops/linalg/addmm/beta-alpha': ({ c, a, b }) => {
-    const r = addmm(c, a, b, 0.5, 2.0);
-    return { r, y: sum(r) };
-  },
-};
+/** The linalg ops implemented so far (each case of ops.json is tagged op:<name>). */
+const LINALG_OPS = ['bmm', 'addmm'];
 
-describe('golden linalg cases of ops.json, run on the engine', () => {
-  it('are all linalg cases', () => {
-    expect(Object.keys(GOLDEN).every((name) => caseNamesTagged('linalg').includes(name))).toBe(true);
-  });
-  it.each(Object.entries(GOLDEN))('%s', (name, translate) => {
-    expect(goldenDifferences(name, translate)).toEqual([]);
+describe('linalg ops against torch 1.13 (ops.json)', () => {
+  it.each(casesOf('linalg', LINALG_OPS).map((c) => ({ name: c.name, c })))('$name', ({ c }) => {
+    expect(checkGoldenCase(c)).toEqual([]);
   });
 });
 
