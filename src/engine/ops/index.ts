@@ -70,11 +70,31 @@ import trunc from './trunc.js';
 import frac from './frac.js';
 import logit from './logit.js';
 import expit from './expit.js';
+import relu6 from './relu6.js';
+import hardtanh from './hardtanh.js';
+import leakyRelu from './leaky_relu.js';
+import elu from './elu.js';
+import selu from './selu.js';
+import celu from './celu.js';
+import gelu from './gelu.js';
+import silu from './silu.js';
+import mish from './mish.js';
+import softplus from './softplus.js';
+import softsign from './softsign.js';
+import hardsigmoid from './hardsigmoid.js';
+import hardswish from './hardswish.js';
+import logsigmoid from './logsigmoid.js';
+import tanhshrink from './tanhshrink.js';
+import softshrink from './softshrink.js';
+import hardshrink from './hardshrink.js';
+import threshold from './threshold.js';
+import softmin from './softmin.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
   exp, log, sin, cos, tan, tanh, sigmoid, relu, abs, sqrt, clamp,
   exp2, expm1, log2, log10, log1p, rsqrt, square, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, erf, erfc, erfinv, sign, floor, ceil, round, trunc, frac, logit, expit,
+  relu6, hardtanh, leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid, tanhshrink, softshrink, hardshrink, threshold, softmin,
   sum, mean, max, min, softmax, logSoftmax, mseLoss,
   matmul, mm, mv, dot,
   view, reshape, expand, t, transpose, squeeze, unsqueeze,

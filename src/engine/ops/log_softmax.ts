@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { exp } from './exp.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
+import { implicitSoftmaxDim } from './softmax.js';
 import { sum } from './sum.js';
 
 interface LogSoftmaxAttrs {
@@ -28,11 +29,12 @@ export default defineOp({
   summary: 'The logarithm of softmax along `dim`, computed stably.',
   params: [
     { name: 'input', kind: 'tensor' },
-    { name: 'dim', kind: 'int' },
+    { name: 'dim', kind: 'int?', default: null },
   ],
   gradFns: ['LogSoftmaxBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method', 'torch.nn.functional', 'torch.special'],
   examples: [{ args: [{ tensor: [5] }, 0] }, { args: [{ tensor: [2, 3] }, 1] }, { args: [{ tensor: [3, 2] }], kwargs: { dim: 0 } }],
-  call: ({ input, dim }): Value => logSoftmax(input as Tensor, dim as number),
+  call: ({ input, dim }): Value => logSoftmax(input as Tensor, (dim as number | null) ?? implicitSoftmaxDim((input as Tensor).ndim)),
 });

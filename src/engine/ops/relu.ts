@@ -1,3 +1,4 @@
+import { inplaceUnsupported } from '../inplace.js';
 import { apply, defineOp, type Primitive } from '../op.js';
 import { map } from '../kernels/elementwise.js';
 import { kinkWhere } from '../kinks.js';
@@ -20,10 +21,14 @@ export function relu(x: Tensor): Tensor {
 export default defineOp({
   name: 'relu',
   summary: 'Elementwise max(x, 0).',
-  params: [{ name: 'input', kind: 'tensor' }],
+  params: [
+    { name: 'input', kind: 'tensor' },
+    { name: 'inplace', kind: 'bool', default: false },
+  ],
   gradFns: ['ReluBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method', 'torch.nn.functional'],
   examples: [{ args: [{ tensor: [2, 4] }] }, { args: [{ tensor: [] }] }],
-  call: ({ input }) => relu(input as Tensor),
+  call: ({ input, inplace }) => (inplace ? inplaceUnsupported('relu', input as Tensor) : relu(input as Tensor)),
 });

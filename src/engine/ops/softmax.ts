@@ -17,6 +17,14 @@ const Softmax: Primitive<SoftmaxAttrs> = {
   backward: (g, { output, attrs: { dim } }) => [mul(output, sub(g, sum(mul(g, output), dim, true)))],
 };
 
+/**
+ * The dim F.softmax, F.log_softmax and F.softmin pick when none is given
+ * (PyTorch warns that this is deprecated): 0 for 0-, 1- and 3-dim inputs, else 1.
+ */
+export function implicitSoftmaxDim(ndim: number): number {
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
 /** exp(x) / sum(exp(x)) along `dim`, computed as exp(x - max) for stability. */
 export function softmax(x: Tensor, dim: number): Tensor {
   return apply(Softmax, [x], { dim: normalizeDim(dim, x.ndim) });
@@ -27,11 +35,12 @@ export default defineOp({
   summary: 'exp(x) normalised to sum to 1 along `dim`.',
   params: [
     { name: 'input', kind: 'tensor' },
-    { name: 'dim', kind: 'int' },
+    { name: 'dim', kind: 'int?', default: null },
   ],
   gradFns: ['SoftmaxBackward0'],
   method: true,
   function: true,
-  examples: [{ args: [{ tensor: [5] }, 0] }, { args: [{ tensor: [2, 3] }, 1] }, { args: [{ tensor: [3, 2] }], kwargs: { dim: 0 } }],
-  call: ({ input, dim }): Value => softmax(input as Tensor, dim as number),
+  modules: ['torch', 'method', 'torch.nn.functional', 'torch.special'],
+  examples: [{ args: [{ tensor: [2, 3] }] }, { args: [{ tensor: [5] }, 0] }, { args: [{ tensor: [2, 3] }, 1] }, { args: [{ tensor: [3, 2] }], kwargs: { dim: 0 } }],
+  call: ({ input, dim }): Value => softmax(input as Tensor, (dim as number | null) ?? implicitSoftmaxDim((input as Tensor).ndim)),
 });

@@ -1,0 +1,24 @@
+import { defineOp, type Value } from '../op.js';
+import type { Tensor } from '../tensor.js';
+import { neg } from './neg.js';
+import { implicitSoftmaxDim, softmax } from './softmax.js';
+
+/** F.softmin is Python: (-input).softmax(dim), so its nodes are SoftmaxBackward0 over NegBackward0. */
+export function softmin(x: Tensor, dim: number): Tensor {
+  return softmax(neg(x), dim);
+}
+
+export default defineOp({
+  name: 'softmin',
+  summary: 'softmax(-x) along `dim`: weights that favour the smallest entries.',
+  params: [
+    { name: 'input', kind: 'tensor' },
+    { name: 'dim', kind: 'int?', default: null },
+  ],
+  gradFns: ['SoftmaxBackward0'],
+  method: false,
+  function: true,
+  modules: ['torch.nn.functional'],
+  examples: [{ args: [{ tensor: [5] }, 0] }, { args: [{ tensor: [2, 3] }], kwargs: { dim: 1 } }],
+  call: ({ input, dim }): Value => softmin(input as Tensor, (dim as number | null) ?? implicitSoftmaxDim((input as Tensor).ndim)),
+});
