@@ -1,4 +1,5 @@
 import type { Node } from './autograd.js';
+import { chargeWork, WORK_PER_NODE } from './meter.js';
 
 export interface TraceNodeJson {
   id: number;
@@ -31,6 +32,8 @@ export function traceGraph(root: Node): TraceJson {
       if (child && !ids.has(child)) stack.push(child);
     }
   }
+  // The trace is part of the answer: it costs what the graph it describes cost to record.
+  chargeWork(order.length * WORK_PER_NODE);
   const nodes = order.map((node): TraceNodeJson => {
     const id = ids.get(node) as number;
     if (node.variable) return { id, name: node.name, variable: node.variable.name };
