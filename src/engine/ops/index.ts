@@ -89,12 +89,13 @@ import softshrink from './softshrink.js';
 import hardshrink from './hardshrink.js';
 import threshold from './threshold.js';
 import softmin from './softmin.js';
+import prelu from './prelu.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
   exp, log, sin, cos, tan, tanh, sigmoid, relu, abs, sqrt, clamp,
   exp2, expm1, log2, log10, log1p, rsqrt, square, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, erf, erfc, erfinv, sign, floor, ceil, round, trunc, frac, logit, expit,
-  relu6, hardtanh, leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid, tanhshrink, softshrink, hardshrink, threshold, softmin,
+  relu6, hardtanh, leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid, tanhshrink, softshrink, hardshrink, threshold, softmin, prelu,
   sum, mean, max, min, softmax, logSoftmax, mseLoss,
   matmul, mm, mv, dot,
   view, reshape, expand, t, transpose, squeeze, unsqueeze,

@@ -89,6 +89,13 @@ describe('activations: misuse gives torch messages', () => {
   it('inplace=True on a leaf that requires grad', () => {
     expect(() => call('elu', [f32([1], true)], { inplace: true })).toThrow('a leaf Variable that requires grad is being used in an in-place operation.');
   });
+  it('prelu checks the weight against the channel dim (dim 1)', () => {
+    const m = new Tensor(new Float32Array(6), [2, 3]);
+    expect(() => call('prelu', [m, f32([1, 2])])).toThrow('Mismatch of parameter numbers and input channel size. Found parameter numbers = 2 and channel size = 3.');
+    expect(() => call('prelu', [f32([1, 2, 3]), f32([1, 2, 3])])).toThrow('Found parameter numbers = 3 and channel size = 1.');
+    expect(() => call('prelu', [new Tensor(Float32Array.of(1), []), f32([1, 2])])).toThrow('Not allow zero-dim input tensor.');
+    expect(() => call('prelu', [m, new Tensor(new Float32Array(3), [3, 1])])).toThrow('prelu: Expected `weight` to be a scalar or 1D tensor, but got ndim = 2');
+  });
   it('softmin and softmax check dim', () => {
     expect(() => call('softmin', [f32([1, 2]), 2n])).toThrow('Dimension out of range (expected to be in range of [-1, 0], but got 2)');
   });
