@@ -1,24 +1,40 @@
-# syntax=docker/dockerfile:1
+# Base image: the official Node 24 image by default. Where no image registry can be
+# reached, scripts/cluster_test.sh passes a local stand-in built from Debian
+# packages (scripts/make_base_images.sh): --build-arg NODE_IMAGE=...
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Build: every dependency, then the TypeScript server and the playground.
-FROM node:24-bookworm-slim AS build
+# Needs BuildKit (default since Docker 23; on 20.10 set DOCKER_BUILDKIT=1). Behind a
+# TLS-intercepting proxy, pass its CA bundle as a secret; without one nothing changes:
+#   docker build --secret id=ca,src=/etc/ssl/certs/ca-certificates.crt .
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN --mount=type=secret,id=ca \
+    if [ -f /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi; \
+    npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY schemas ./schemas
 COPY src ./src
 COPY web ./web
 RUN npm run build
 
+# Load generator (`docker compose --profile load run --rm load`): the build stage and the load scenarios.
+FROM build AS load
+COPY load ./load
+COPY scripts/server_process.ts ./scripts/
+USER node
+
 # Runtime: production dependencies and the compiled output only, as a non-root user.
-FROM node:24-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN --mount=type=secret,id=ca \
+    if [ -f /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi; \
+    npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000

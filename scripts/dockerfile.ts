@@ -11,12 +11,37 @@ export interface Instruction {
 }
 
 export interface Stage {
+  /** The FROM image with build arguments substituted (their defaults unless overridden). */
   image: string;
+  /** The FROM image as written, e.g. `${NODE_IMAGE}`. */
+  imageAsWritten: string;
   name: string | null;
   instructions: Instruction[];
 }
 
-export function parseDockerfile(source: string): Stage[] {
+/** `ARG NAME=default` lines before the first FROM: the build arguments FROM lines may use. */
+export function globalArgs(source: string): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const line of source.split('\n').map((l) => l.trim())) {
+    if (/^FROM\s/i.test(line)) break;
+    const match = /^ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?$/i.exec(line);
+    if (match) args[match[1]] = match[2] ?? '';
+  }
+  return args;
+}
+
+/** `${NAME}` and `$NAME` replaced by the build argument's value. */
+function substitute(text: string, args: Record<string, string>, line: number): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced: string, bare: string) => {
+    const name = braced ?? bare;
+    if (!(name in args)) throw new Error(`Dockerfile line ${line}: no ARG ${name} before FROM`);
+    return args[name];
+  });
+}
+
+/** Reads the stages; `overrides` plays the part of `--build-arg NAME=value`. */
+export function parseDockerfile(source: string, overrides: Record<string, string> = {}): Stage[] {
+  const args = { ...globalArgs(source), ...overrides };
   const stages: Stage[] = [];
   const lines = source.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -33,13 +58,26 @@ export function parseDockerfile(source: string): Stage[] {
     const instruction = { keyword: match[1].toUpperCase(), text: match[2].trim(), line: start + 1 };
     if (instruction.keyword === 'FROM') {
       const [image, as, name] = instruction.text.split(/\s+/);
-      stages.push({ image, name: as?.toUpperCase() === 'AS' ? name : null, instructions: [] });
+      stages.push({ image: substitute(image, args, start + 1), imageAsWritten: image, name: as?.toUpperCase() === 'AS' ? name : null, instructions: [] });
+    } else if (instruction.keyword === 'ARG' && stages.length === 0) {
+      continue; // a global build argument (globalArgs)
     } else {
       if (stages.length === 0) throw new Error(`Dockerfile line ${start + 1}: ${instruction.keyword} before FROM`);
       stages.at(-1)!.instructions.push(instruction);
     }
   }
   return stages;
+}
+
+/** `RUN --mount=... --network=... command`: the flags and the shell command. */
+export function parseRun(text: string): { flags: string[]; command: string } {
+  const flags: string[] = [];
+  let rest = text;
+  for (let match = /^(--[a-z-]+=\S+)\s+/.exec(rest); match; match = /^(--[a-z-]+=\S+)\s+/.exec(rest)) {
+    flags.push(match[1]);
+    rest = rest.slice(match[0].length);
+  }
+  return { flags, command: rest };
 }
 
 export interface Copy {

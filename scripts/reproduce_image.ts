@@ -3,7 +3,10 @@
  * clean temporary folder: the build stage's COPY and RUN steps, then the
  * runtime stage's production-only install and the build output, then the
  * image's CMD with its ENV, probed on /healthz, /readyz and one program, then
- * SIGTERM and a clean exit. Run: npx tsx scripts/reproduce_image.ts
+ * SIGTERM and a clean exit. A stage built FROM an earlier one starts from a
+ * copy of its folder; the `load` stage (the compose load profile) runs one
+ * short load scenario. `RUN --mount=type=secret` is run without the secret
+ * (here the host's own npm settings apply). Run: npx tsx scripts/reproduce_image.ts
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -11,7 +14,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { basename, join, resolve } from 'node:path';
-import { execForm, parseCopy, parseDockerfile, parseEnv, type Stage } from './dockerfile.js';
+import { execForm, parseCopy, parseDockerfile, parseEnv, parseRun, type Stage } from './dockerfile.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const stages = parseDockerfile(readFileSync(join(repo, 'Dockerfile'), 'utf8'));
@@ -30,6 +33,8 @@ function runStage(stage: Stage, index: number): { env: Record<string, string>; c
   let cmd: string[] | null = null;
   let user: string | null = null;
   step(`stage ${stage.name ?? index} (FROM ${stage.image}) in ${folder}`);
+  const parent = folders.get(stage.image);
+  if (parent) execFileSync('cp', ['-al', parent, folder]); // FROM an earlier stage: its files (hard links)
   for (const { keyword, text, line } of stage.instructions) {
     switch (keyword) {
       case 'WORKDIR':
@@ -50,10 +55,14 @@ function runStage(stage: Stage, index: number): { env: Record<string, string>; c
         step(`COPY ${text}`);
         break;
       }
-      case 'RUN':
-        step(`RUN ${text}`);
-        execFileSync('sh', ['-c', text], { cwd: folder, stdio: 'inherit', env: { ...process.env, ...env } });
+      case 'RUN': {
+        const { flags, command } = parseRun(text);
+        const unknown = flags.filter((flag) => !/^--mount=type=secret,/.test(flag));
+        if (unknown.length > 0) throw new Error(`line ${line}: RUN ${unknown.join(' ')} is not reproduced`);
+        step(`RUN ${command}`);
+        execFileSync('sh', ['-c', command], { cwd: folder, stdio: 'inherit', env: { ...process.env, ...env } });
         break;
+      }
       case 'ENV':
         Object.assign(env, parseEnv(text));
         break;
@@ -91,6 +100,12 @@ async function main(): Promise<void> {
     runtime = runStage(stage, index);
   });
   const final = runtime as unknown as ReturnType<typeof runStage>;
+  const loadFolder = folders.get('load');
+  if (loadFolder) {
+    // The load stage: the scenarios run from its folder against a server started from its sources.
+    step('load stage: npm run load -- --scenario course --duration 1');
+    execFileSync('npm', ['run', 'load', '--', '--scenario', 'course', '--duration', '1'], { cwd: loadFolder, stdio: 'inherit' });
+  }
   const finalFolder = [...folders.values()].at(-1)!;
   if (!final.cmd) throw new Error('the final stage has no CMD');
   if (!final.user || final.user === 'root') throw new Error('the final stage runs as root');

@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { execForm, parseCopy, parseDockerfile } from '../../scripts/dockerfile.js';
+import { execForm, globalArgs, parseCopy, parseDockerfile, parseRun } from '../../scripts/dockerfile.js';
 
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const stages = parseDockerfile(dockerfile);
@@ -28,7 +28,11 @@ describe('Dockerfile', () => {
 
   it('builds in one stage and ships a Node 24 slim runtime with production dependencies only', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
+    // The official image unless a build argument names a stand-in (scripts/make_base_images.sh).
+    expect(globalArgs(dockerfile).NODE_IMAGE).toMatch(/^node:24[-.\w]*slim$/);
     expect(runtime.image).toMatch(/^node:24[-.\w]*slim$/);
+    expect(runtime.imageAsWritten).toBe('${NODE_IMAGE}');
+    expect(parseDockerfile(dockerfile, { NODE_IMAGE: 'local/node:24' }).at(-1)!.image).toBe('local/node:24');
     const runs = keywords(runtime, 'RUN').map((i) => i.text);
     expect(runs.some((r) => /npm ci --omit=dev/.test(r))).toBe(true);
     const copies = keywords(runtime, 'COPY').map((i) => parseCopy(i.text));
@@ -43,6 +47,26 @@ describe('Dockerfile', () => {
     const cmd = execForm(keywords(runtime, 'CMD').at(-1)!.text);
     const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string;
     expect(cmd.join(' ')).toBe(start);
+  });
+
+  it('installs with an optional CA bundle secret and without the registry-only syntax directive', () => {
+    // `# syntax=docker/dockerfile:1` makes BuildKit pull its frontend image: no build without a registry.
+    expect(dockerfile).not.toMatch(/^#\s*syntax=/m);
+    for (const stage of [stages[0], runtime]) {
+      const install = keywords(stage, 'RUN').map((i) => parseRun(i.text)).find((r) => /npm ci/.test(r.command))!;
+      expect(install.flags).toEqual(['--mount=type=secret,id=ca']);
+      expect(install.command).toMatch(/if \[ -f \/run\/secrets\/ca \]; then export NODE_EXTRA_CA_CERTS=\/run\/secrets\/ca; fi;/);
+    }
+  });
+
+  it('has a load stage with the scenarios for the compose load profile', () => {
+    const load = stages.find((s) => s.name === 'load')!;
+    expect(load.image).toBe(stages[0].name);
+    const sources = keywords(load, 'COPY').flatMap((i) => parseCopy(i.text).sources);
+    expect(sources).toContain('load');
+    // load/run.ts imports these; the build stage has schemas/ already
+    expect(sources).toContain('scripts/server_process.ts');
+    expect(readFileSync('load/run.ts', 'utf8')).toMatch(/from '\.\.\/scripts\/server_process\.js'/);
   });
 
   it('copies only sources that exist and that .dockerignore lets through', () => {
@@ -80,12 +104,32 @@ describe('docker-compose.yml', () => {
     expect(app.healthcheck.test.join(' ')).toMatch(/\/readyz/);
     expect(app.build.target).toBe('runtime');
     const lb = compose.services.lb;
-    expect(lb.image).toMatch(/^nginx:/);
+    expect(lb.image).toMatch(/^\$\{NGINX_IMAGE:-nginx:1\.(2[2-9]|[3-9]\d)[-.\w]*\}$/);
     expect(lb.depends_on.gradserve.condition).toBe('service_healthy');
     expect(lb.deploy.resources.limits).toBeDefined();
-    const nginx = readFileSync('deploy/nginx.conf', 'utf8');
-    expect(nginx).toMatch(/server gradserve:3000 resolve/);
     expect(lb.volumes.join(' ')).toContain('./deploy/nginx.conf');
+  });
+
+  it('hardens every container: no capabilities, no privilege gain, rotated logs; read-only roots for the services', () => {
+    for (const [name, service] of Object.entries(compose.services) as [string, Record<string, any>][]) {
+      expect(service.cap_drop, name).toEqual(['ALL']);
+      expect(service.cap_add, name).toBeUndefined();
+      expect(service.security_opt, name).toContain('no-new-privileges:true');
+      expect(service.logging, name).toMatchObject({ driver: 'json-file', options: { 'max-size': expect.any(String), 'max-file': expect.any(String) } });
+    }
+    for (const name of ['gradserve', 'lb']) {
+      expect(compose.services[name].read_only, name).toBe(true);
+      expect(compose.services[name].tmpfs, name).toEqual(['/tmp']);
+      expect(compose.services[name].user, name).not.toMatch(/^(root|0)(:|$)/);
+    }
+  });
+
+  it('uses nothing Compose 1.29 lacks (no top-level name, no build secrets, no start_interval)', () => {
+    expect(Object.keys(compose).filter((k) => !k.startsWith('x-')).sort()).toEqual(['services']);
+    for (const service of Object.values(compose.services) as Record<string, any>[]) {
+      expect(service.build?.secrets).toBeUndefined();
+      expect(service.healthcheck?.start_interval).toBeUndefined();
+    }
   });
 
   it('gives in-flight requests longer to finish than the service takes to drain', () => {
@@ -97,6 +141,52 @@ describe('docker-compose.yml', () => {
   it('has an optional load-test service against the load balancer', () => {
     const load = compose.services.load;
     expect(load.profiles).toEqual(['load']);
-    expect(load.command.join(' ')).toMatch(/npm run load -- --url http:\/\/lb:80/);
+    expect(load.build.target).toBe('load');
+    expect(stages.map((s) => s.name)).toContain('load');
+    expect(load.command.join(' ')).toMatch(/npm run load -- --url http:\/\/lb:8080/);
   });
+});
+
+describe('deploy/nginx.conf', () => {
+  const nginx = readFileSync('deploy/nginx.conf', 'utf8').replace(/#.*$/gm, '');
+
+  it('uses no directive newer than nginx 1.22 (Debian bookworm): no `resolve` server parameter', () => {
+    expect(nginx).not.toMatch(/\bserver\s+\S+\s+[^;]*\bresolve\b/);
+    // the variable proxy_pass re-resolves compose's DNS per request instead
+    expect(nginx).toMatch(/resolver 127\.0\.0\.11 valid=\d+s/);
+    expect(nginx).toMatch(/set \$gradserve gradserve;\s*proxy_pass http:\/\/\$gradserve:3000;/);
+  });
+
+  it('takes a draining, gone or shedding replica out of rotation by retrying on another, POSTs included', () => {
+    expect(nginx).toMatch(/proxy_next_upstream error timeout http_503 non_idempotent;/);
+    const tries = Number(/proxy_next_upstream_tries (\d+);/.exec(nginx)![1]);
+    expect(tries).toBeGreaterThanOrEqual(2);
+    expect(tries).toBeLessThanOrEqual(compose.services.gradserve.deploy.replicas);
+    // a 503 `timeout` (past the evaluation budget) is not run again elsewhere
+    const retryWindow = Number(/proxy_next_upstream_timeout (\d+)s;/.exec(nginx)![1]) * 1000;
+    expect(retryWindow).toBeLessThan(Number(compose.services.gradserve.environment.EVALUATION_BUDGET_MS));
+  });
+
+  it('logs JSON with the request id and every replica tried', () => {
+    const format = /log_format json escape=json ([^;]*);/s.exec(nginx)![1];
+    for (const variable of ['$request_id_out', '$upstream_addr', '$upstream_status', '$status', '$request_time']) expect(format).toContain(variable);
+    expect(nginx).toMatch(/access_log \/dev\/stdout json;/);
+    expect(nginx).toMatch(/proxy_set_header X-Request-Id \$request_id_out;/);
+  });
+
+  it('runs unprivileged on a read-only root: unprivileged port, pid and temporary files in /tmp', () => {
+    const port = Number(/listen (\d+);/.exec(nginx)![1]);
+    expect(port).toBeGreaterThanOrEqual(1024);
+    expect(compose.services.lb.ports[0]).toMatch(new RegExp(`:${port}$`));
+    expect(compose.services.lb.healthcheck.test.join(' ')).toContain(`127.0.0.1:${port}/lb-health`);
+    expect(nginx).toMatch(/^pid \/tmp\//m);
+    for (const kind of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) expect(nginx).toMatch(new RegExp(`${kind}_temp_path /tmp/`));
+  });
+
+  it('drains on stop: SIGQUIT and a shutdown timeout within the stop grace period', () => {
+    expect(compose.services.lb.stop_signal).toBe('SIGQUIT');
+    const shutdown = Number(/worker_shutdown_timeout (\d+)s;/.exec(nginx)![1]);
+    expect(Number.parseInt(compose.services.lb.stop_grace_period, 10)).toBeGreaterThan(shutdown);
+  });
+
 });
