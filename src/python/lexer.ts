@@ -40,9 +40,10 @@ export interface StringLiteral {
  *   parser error found earlier in the source (CPython tokenizes the rest of the source then);
  * - `unclosed`: the source ended inside brackets: it replaces an earlier parser error only when
  *   that error's line is after the bracket's line;
- * - `indentation`: a bad dedent, tabs against spaces, too deep: reported only when reached.
+ * - `reached`: a bad dedent, tabs against spaces, too deep, a bad line continuation: reported
+ *   only when the parser reaches it.
  */
-export type TokenizerErrorKind = 'raised' | 'unclosed' | 'indentation';
+export type TokenizerErrorKind = 'raised' | 'unclosed' | 'reached';
 
 export interface TokenizerError {
   kind: TokenizerErrorKind;
@@ -356,7 +357,7 @@ class Lexer {
       if (altCol !== this.altIndents[top]) throw this.tabError(lineCol);
     } else if (col > this.indents[top]) {
       if (top + 1 >= MAX_INDENT_DEPTH) {
-        throw this.fail('indentation', 'IndentationError', 'too many levels of indentation', this.line, lineCol);
+        throw this.fail('reached', 'IndentationError', 'too many levels of indentation', this.line, lineCol);
       }
       if (altCol <= this.altIndents[top]) throw this.tabError(lineCol);
       this.indents.push(col);
@@ -371,7 +372,7 @@ class Lexer {
       }
       const outer = this.indents.length - 1;
       if (col !== this.indents[outer]) {
-        throw this.fail('indentation', 'IndentationError', 'unindent does not match any outer indentation level', this.line, lineCol);
+        throw this.fail('reached', 'IndentationError', 'unindent does not match any outer indentation level', this.line, lineCol);
       }
       if (altCol !== this.altIndents[outer]) throw this.tabError(lineCol);
       for (let i = 0; i < dedents; i++) this.tokens.push(new Token('dedent', '', null, this.line, lineCol, this.line, lineCol, 0));
@@ -380,7 +381,7 @@ class Lexer {
   }
 
   private tabError(col: number): TokenizerFailure {
-    return this.fail('indentation', 'TabError', 'inconsistent use of tabs and spaces in indentation', this.line, col);
+    return this.fail('reached', 'TabError', 'inconsistent use of tabs and spaces in indentation', this.line, col);
   }
 
   /** `%matplotlib` followed by the end of the word: IPython's magic, accepted and ignored. */
@@ -398,8 +399,9 @@ class Lexer {
       this.pos += 2;
       return;
     }
-    if (next === EOF) throw this.raised('unexpected EOF while parsing', this.pos + 1);
-    throw this.raised('unexpected character after line continuation character', this.pos + 1);
+    const col = this.pos + 1 - this.lineStart;
+    if (next === EOF) throw this.fail('reached', 'SyntaxError', 'unexpected EOF while parsing', this.line, col);
+    throw this.fail('reached', 'SyntaxError', 'unexpected character after line continuation character', this.line, col);
   }
 
   private endOfInput(): void {
