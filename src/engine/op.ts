@@ -164,6 +164,11 @@ export interface OpDef {
    * with independent random arguments do not apply.
    */
   differentiates?: boolean;
+  /**
+   * The op has no gradient to check: its results never require grad (argmax,
+   * comparisons) or PyTorch gives it no derivative (floor_divide). Says why.
+   */
+  noGradient?: string;
 }
 
 /** A Python module (or the tensor's methods) that spells an op by its name. */

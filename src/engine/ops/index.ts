@@ -90,12 +90,27 @@ import hardshrink from './hardshrink.js';
 import threshold from './threshold.js';
 import softmin from './softmin.js';
 import prelu from './prelu.js';
+import atan2 from './atan2.js';
+import maximum from './maximum.js';
+import minimum from './minimum.js';
+import fmod from './fmod.js';
+import remainder from './remainder.js';
+import hypot from './hypot.js';
+import lerp from './lerp.js';
+import addcmul from './addcmul.js';
+import addcdiv from './addcdiv.js';
+import trueDivide from './true_divide.js';
+import floorDivide from './floor_divide.js';
+import clip from './clip.js';
+import clampMin from './clamp_min.js';
+import clampMax from './clamp_max.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
   exp, log, sin, cos, tan, tanh, sigmoid, relu, abs, sqrt, clamp,
   exp2, expm1, log2, log10, log1p, rsqrt, square, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, erf, erfc, erfinv, sign, floor, ceil, round, trunc, frac, logit, expit,
   relu6, hardtanh, leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid, tanhshrink, softshrink, hardshrink, threshold, softmin, prelu,
+  atan2, maximum, minimum, fmod, remainder, hypot, lerp, addcmul, addcdiv, trueDivide, floorDivide, clip, clampMin, clampMax,
   sum, mean, max, min, softmax, logSoftmax, mseLoss,
   matmul, mm, mv, dot,
   view, reshape, expand, t, transpose, squeeze, unsqueeze,

@@ -1,0 +1,56 @@
+import { apply, defineOp, type Primitive, type Scalar, type Value } from '../op.js';
+import { rounder } from '../dtype.js';
+import { scalarIn } from '../kernels/elementwise.js';
+import { zip3 } from '../kernels/ternary.js';
+import { resultDtype, scalarNumber } from '../promote.js';
+import type { Tensor } from '../tensor.js';
+import { div } from './div.js';
+import { mul } from './mul.js';
+import { neg } from './neg.js';
+
+interface ValueAttrs {
+  value: number;
+}
+
+// d(x + v t1 / t2)/dx = 1, d/dt1 = v / t2, d/dt2 = -v t1 / t2², as PyTorch writes them:
+// g, (g * v) / t2, ((-g * v) * t1) / (t2 * t2)
+const Addcdiv: Primitive<ValueAttrs> = {
+  gradFn: 'AddcdivBackward0',
+  // PyTorch's kernel: x + v * t1 / t2, left to right, one rounding per step
+  forward: ([x, t1, t2], { value }) => {
+    const dtype = resultDtype([x, t1, t2]);
+    const round = rounder(dtype);
+    const v = scalarIn(dtype, value);
+    return zip3(x, t1, t2, dtype, (a, b, c) => a + round(round(v * b) / c));
+  },
+  backward: (g, { inputs: [x, t1, t2], attrs: { value } }) => [
+    x.requiresGrad ? g : null,
+    t1.requiresGrad ? div(mul(g, value), t2) : null,
+    t2.requiresGrad ? div(mul(mul(neg(g), value), t1), mul(t2, t2)) : null,
+  ],
+};
+
+/** torch.addcdiv(input, tensor1, tensor2, value=v): input + v * tensor1 / tensor2, with broadcasting. */
+export function addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value: Scalar = 1): Tensor {
+  return apply(Addcdiv, [x, t1, t2], { value: scalarNumber(value) });
+}
+
+export default defineOp({
+  name: 'addcdiv',
+  summary: 'Elementwise input + value * tensor1 / tensor2, with broadcasting.',
+  params: [
+    { name: 'input', kind: 'tensor' },
+    { name: 'tensor1', kind: 'tensor' },
+    { name: 'tensor2', kind: 'tensor' },
+    { name: 'value', kind: 'scalar', default: 1, keywordOnly: true },
+  ],
+  gradFns: ['AddcdivBackward0'],
+  method: true,
+  function: true,
+  modules: ['torch', 'method'],
+  examples: [
+    { args: [{ tensor: [2, 3] }, { tensor: [3] }, { tensor: [2, 1], domain: 'positive' }], kwargs: { value: -1.5 } },
+    { args: [{ tensor: [4] }, { tensor: [4] }, { tensor: [4], domain: 'positive' }] },
+  ],
+  call: ({ input, tensor1, tensor2, value }): Value => addcdiv(input as Tensor, tensor1 as Tensor, tensor2 as Tensor, value as Scalar),
+});
