@@ -51,4 +51,10 @@ if ! "$DOCKER" info >/dev/null 2>&1; then
 fi
 export DOCKER
 say "engine $("$DOCKER" version --format '{{.Server.Version}}'), CLI $DOCKER"
-npx tsx scripts/cluster_test.ts "$@"
+# In the background so a SIGTERM (CI's timeout) reaches the test, which then cleans up.
+node --import tsx scripts/cluster_test.ts "$@" &
+test_pid=$!
+trap 'kill -TERM "$test_pid" 2>/dev/null' TERM INT
+wait "$test_pid"; status=$?
+if [ "$status" -gt 128 ]; then wait "$test_pid"; status=$?; fi
+exit "$status"

@@ -300,8 +300,8 @@ for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d))) {
   if (cmd.includes('dist/src/server.js') && Number(p) !== process.pid) { process.kill(Number(p), 'SIGKILL'); console.log(p); }
 }`;
 
-/** A program that keeps a replica's worker busy for about half a second. */
-const SLOW_PROGRAM = { inputs: { x: { ones: [300, 300] } }, expr: 'y = (x @ x @ x).sum()' };
+/** A program that keeps a replica's worker busy for a few hundred milliseconds, with a small answer. */
+const SLOW_PROGRAM = { inputs: { x: { ones: [250, 250] } }, expr: 'y = (x @ x @ x).sum()', outputs: ['y'], fields: ['data'] };
 
 interface Report {
   date: string;
@@ -323,7 +323,7 @@ interface Report {
 const report: Report = {
   date: new Date().toISOString(),
   commit: '',
-  machine: `${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the start (the machine is shared)`,
+  machine: `${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the start`,
   docker: '',
   compose: '',
   base: '',
@@ -439,10 +439,9 @@ async function main(): Promise<void> {
   const inflight = 3 * replicas.length;
   const stopAt = { time: 0 };
   const requests = Array.from({ length: inflight }, () =>
-    fetch(`${url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SLOW_PROGRAM) }).then(
-      async (r) => ({ status: r.status, at: Date.now(), body: await r.text() }),
-      (error: Error) => ({ status: 0, at: Date.now(), body: error.message }),
-    ),
+    fetch(`${url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SLOW_PROGRAM) })
+      .then(async (r) => ({ status: r.status, at: Date.now(), body: await r.text() }))
+      .catch((error: Error & { cause?: Error }) => ({ status: 0, at: Date.now(), body: `${error.message} ${error.cause?.message ?? ''}` })),
   );
   await sleep(300);
   stopAt.time = Date.now();
@@ -526,8 +525,22 @@ function writeReport(): void {
   log(`report: ${args.report}, artifacts/cluster-test.{json,md}`);
 }
 
+/** nginx's error log and each container's last log lines, for a failed run (artifacts/). */
+async function saveLogs(): Promise<void> {
+  const list = await containers().catch(() => []);
+  const parts: string[] = [];
+  for (const c of list) {
+    const { stdout, stderr } = await docker(['logs', '--tail', c.service === 'lb' ? '0' : '40', c.id], { allowFailure: true });
+    const errorLog = c.service === 'lb' ? (await docker(['logs', c.id], { allowFailure: true })).stderr : stderr;
+    parts.push(`== ${c.name} (${c.state}, exit ${c.exitCode}, restarts ${c.restarts})\n${stdout}${errorLog}`);
+  }
+  mkdirSync(join(repo, 'artifacts'), { recursive: true });
+  writeFileSync(join(repo, 'artifacts/cluster-test-containers.log'), parts.join('\n'));
+}
+
 async function cleanUp(): Promise<void> {
   if (composeArgv.length === 0) return;
+  await saveLogs();
   log('cleaning up: containers, network, the :cluster-test images (base images stay cached)');
   await compose(['--profile', 'load', 'down', '-v', '--remove-orphans', '-t', '25'], { allowFailure: true, timeoutMs: 120_000 });
   if (!args['keep-images']) await docker(['rmi', APP_IMAGE, LOAD_IMAGE], { allowFailure: true });
@@ -535,10 +548,17 @@ async function cleanUp(): Promise<void> {
   if (left.length > 0) log(`containers left: ${left.map((c) => c.name).join(', ')}`);
 }
 
+/** Past the deadline or on SIGTERM/SIGINT: clean up, report, exit 1 (whatever main was doing). */
+async function abort(reason: string): Promise<never> {
+  check('the run completed', false, reason);
+  await cleanUp();
+  writeReport();
+  process.exit(1);
+}
+const deadline = setTimeout(() => void abort(`the run took longer than ${DEADLINE_MS / 60_000} minutes`), DEADLINE_MS + 60_000);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void abort(`stopped by ${signal}`));
+
 let failure: Error | null = null;
-const deadline = setTimeout(() => {
-  failure = new Error(`the run took longer than ${DEADLINE_MS / 60_000} minutes`);
-}, DEADLINE_MS);
 try {
   await main();
 } catch (error) {
@@ -546,6 +566,7 @@ try {
 }
 clearTimeout(deadline);
 if (failure) check('the run completed', false, failure.message);
+report.machine += `, ${loadavg()[0].toFixed(1)} at the end`;
 await cleanUp();
 writeReport();
 const failed = report.checks.filter((c) => !c.ok);
