@@ -104,6 +104,13 @@ import floorDivide from './floor_divide.js';
 import clip from './clip.js';
 import clampMin from './clamp_min.js';
 import clampMax from './clamp_max.js';
+import det from './det.js';
+import inverse from './inverse.js';
+import linalgInv from './linalg_inv.js';
+import linalgSolve from './linalg_solve.js';
+import cross from './cross.js';
+import linalgCross from './linalg_cross.js';
+import linalgVectorNorm from './linalg_vector_norm.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
@@ -116,6 +123,7 @@ export const OPS: readonly OpDef[] = [
   view, reshape, expand, t, transpose, squeeze, unsqueeze,
   grad, jacobian, hessian,
   bmm, addmm, // linalg ops
+  bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, // linalg ops
 ];
 
 export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map(OPS.map((op) => [op.name, op]));

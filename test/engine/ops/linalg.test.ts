@@ -12,6 +12,14 @@ import { sum } from '../../../src/engine/ops/sum.js';
 import { t } from '../../../src/engine/ops/t.js';
 import { Tensor } from '../../../src/engine/tensor.js';
 import { casesOf, checkGoldenCase } from '../../support/op_goldens.js';
+import { checkFirstOrder, checkSecondOrder, examplesOf, withFusion } from '../../support/gradcheck.js';
+import { OPS_BY_NAME } from '../../../src/engine/ops/index.js';
+import { det } from '../../../src/engine/ops/det.js';
+import { inverse } from '../../../src/engine/ops/inverse.js';
+import { linalgSolve } from '../../../src/engine/ops/linalg_solve.js';
+import { cross } from '../../../src/engine/ops/cross.js';
+import { linalgCross } from '../../../src/engine/ops/linalg_cross.js';
+import { vectorNorm } from '../../../src/engine/ops/linalg_vector_norm.js';
 import { addmm } from '../../../src/engine/ops/addmm.js';
 import { bmm } from '../../../src/engine/ops/bmm.js';
 
@@ -205,7 +213,7 @@ const GEMM_EXPECTED = [1.940000057220459, -0.12350001186132431, 1.17000007629394
 const GEMV_EXPECTED = [1.090000033378601, 1.0049999952316284];
 
 /** The linalg ops implemented so far (each case of ops.json is tagged op:<name>). */
-const LINALG_OPS = ['bmm', 'addmm'];
+const LINALG_OPS = ['bmm', 'addmm', 'det', 'inverse', 'linalg.solve', 'cross', 'linalg.vector_norm', 'mv'];
 
 describe('linalg ops against torch 1.13 (ops.json)', () => {
   it.each(casesOf('linalg', LINALG_OPS).map((c) => ({ name: c.name, c })))('$name', ({ c }) => {
@@ -258,5 +266,138 @@ describe('addmm', () => {
     expect(values(r)).toEqual([3, 3, 3, 3]);
     backward(sum(r));
     expect(values(c.grad)).toEqual([0, 0]);
+  });
+});
+
+// torch 1.13's float32 results for the rounding tests below (printed with float()).
+const DET_Q = 3.4669995307922363;
+const INV_Q = [0.3288145661354065, 0.5638881921768188, -0.32016152143478394, 0.16729165613651276, 1.2518028020858765, 0.36342665553092957, 0.47014713287353516, 0.5869628190994263, 0.3316989243030548];
+const SOLVE_Q = [-0.9590424299240112, -2.1546006202697754, -0.537929117679596];
+const SOLVE_Q_RIGHT = [0.22930489480495453, -1.6462360620498657, -0.8811653256416321];
+const CROSS_AB = [-0.07500003278255463, -3.815000057220459, -2.059999942779541];
+const NORM_X = [0.3, -1.7, 2.5, 0.01, -0.77, 1.9, -2.2, 0.6, 0.45, -1.05, 1.33, 0.2, -0.9];
+const NORM_2 = 4.749410152435303;
+const NORM_1 = 13.90999984741211;
+const NORM_3 = 3.505648612976074;
+
+/** The linalg group's ops by their table names. */
+const LINALG_OP_NAMES = ['matmul', 'mm', 'mv', 'dot', 'bmm', 'addmm', 'det', 'inverse', 'linalg_inv', 'linalg_solve', 'cross', 'linalg_cross', 'linalg_vector_norm'];
+const linalgOps = LINALG_OP_NAMES.map((name) => {
+  const op = OPS_BY_NAME.get(name);
+  if (!op) throw new Error(`no op ${name}`);
+  return op;
+});
+
+describe('linalg ops: gradients against finite differences', () => {
+  const examples = examplesOf(linalgOps);
+  it.each(examples)('first order $label', ({ op, example, label }) => checkFirstOrder(op, example, label));
+  it.each(examples)('second order $label', ({ op, example, label }) => checkSecondOrder(op, example, label));
+  it.each(examples)('second order, fused, $label', ({ op, example, label }) => withFusion(1, () => checkSecondOrder(op, example, label)));
+});
+
+const matrix = (rows: number[][], requiresGrad = true, dtype: 'float32' | 'float64' = 'float32') =>
+  new Tensor(dtype === 'float32' ? Float32Array.from(rows.flat()) : Float64Array.from(rows.flat()), [rows.length, rows[0].length], { requiresGrad });
+const vector = (v: number[], requiresGrad = true) => new Tensor(Float32Array.from(v), [v.length], { requiresGrad });
+const zeros = (shape: number[]) => new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+
+describe('det, inverse, solve: LU of Aᵀ as torch 1.13 runs LAPACK', () => {
+  it('matches torch bit for bit on a 3x3 float32 matrix (values printed by torch)', () => {
+    const q = matrix([[0.7, -1.3, 2.1], [0.4, 0.9, -0.6], [-1.7, 0.25, 1.1]]);
+    expect(det(q).item()).toBe(DET_Q);
+    expect(values(inverse(q))).toEqual(INV_Q);
+    expect(values(linalgSolve(q, vector([1, -2, 0.5])))).toEqual(SOLVE_Q);
+    expect(values(linalgSolve(q, matrix([[1, -2, 0.5]]), false))).toEqual(SOLVE_Q_RIGHT);
+  });
+
+  it('batches and broadcasts batch dims', () => {
+    const a = new Tensor(Float32Array.of(2, 0, 0, 2, 1, 1, 0, 1), [2, 2, 2]);
+    expect(values(det(a))).toEqual([4, 1]);
+    expect(det(a).shape).toEqual([2]);
+    const b = new Tensor(Float32Array.of(2, 4), [1, 2, 1]);
+    const x = linalgSolve(a, b);
+    expect(x.shape).toEqual([2, 2, 1]);
+    expect(values(x)).toEqual([1, 2, -2, 4]);
+    // B of A's batch shape minus the last dim is a batch of vectors
+    expect(linalgSolve(a, new Tensor(Float32Array.of(2, 4, 2, 4), [2, 2])).shape).toEqual([2, 2]);
+  });
+
+  it('a singular matrix: det 0 with a zero gradient (torch 1.13), inv and solve refuse', () => {
+    const s = matrix([[1, 2], [2, 4]]);
+    const d = det(s);
+    expect(Math.abs(d.item())).toBe(0);
+    backward(d);
+    expect(values(s.grad).map(Math.abs)).toEqual([0, 0, 0, 0]);
+    expect(() => inverse(s)).toThrow(
+      'linalg.inv: The diagonal element 2 is zero, the inversion could not be completed because the input matrix is singular.',
+    );
+    expect(() => inverse(zeros([2, 3, 3]))).toThrow('linalg.inv: (Batch element 0): The diagonal element 1 is zero, the inversion could not be completed');
+    expect(() => linalgSolve(s, vector([1, 2]))).toThrow('torch.linalg.solve: The solver failed because the input matrix is singular.');
+  });
+
+  it("checks shapes and dtypes in torch's words", () => {
+    expect(() => det(zeros([2, 3]))).toThrow('linalg.det: A must be batches of square matrices, but they are 2 by 3 matrices');
+    expect(() => det(zeros([3]))).toThrow('linalg.det: The input tensor A must have at least 2 dimensions.');
+    expect(() => inverse(zeros([3]))).toThrow('linalg.inv: The input tensor A must have at least 2 dimensions.');
+    expect(() => linalgSolve(zeros([3, 3]), zeros([2]))).toThrow('linalg.solve: Incompatible shapes of A and B for the equation AX = B (3x3 and 2x1)');
+    expect(() => linalgSolve(zeros([3, 3]), zeros([3, 2]), false)).toThrow('linalg.solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x2)');
+    expect(() => linalgSolve(zeros([3, 3]), zeros([3]), false)).toThrow('(3x3 and 3x1)');
+    expect(() => linalgSolve(zeros([3, 3]), zeros([]))).toThrow('linalg.solve: The input tensor B must have at least 2 dimensions.');
+    expect(() => linalgSolve(zeros([3, 3]), new Tensor(new Float64Array(3), [3]))).toThrow(
+      'linalg.solve: Expected A and B to have the same dtype, but found A of type Float and B of type Double instead',
+    );
+    expect(() => linalgSolve(zeros([2, 3, 3]), zeros([4, 3, 1]))).toThrow('The size of tensor a (4) must match the size of tensor b (2) at non-singleton dimension 0');
+  });
+});
+
+describe('cross', () => {
+  it('is fma(a1, b2, -a2 b1) per component, as torch computes it in float32', () => {
+    const a = vector([0.1, 0.7, -1.3]);
+    const b = vector([2.9, -0.3, 0.45]);
+    expect(values(linalgCross(a, b, -1))).toEqual(CROSS_AB);
+  });
+
+  it('torch.cross picks the first dim of size 3; linalg.cross the last', () => {
+    const a = zeros([3, 3]);
+    expect(cross(a, a).gradFn).toBeNull();
+    const leafs = [new Tensor(new Float32Array(6), [3, 2], { requiresGrad: true }), new Tensor(new Float32Array(6), [3, 2])];
+    expect(cross(leafs[0], leafs[1]).gradFn?.name).toBe('LinalgCrossBackward0');
+    expect(() => linalgCross(leafs[0], leafs[1], -1)).toThrow('linalg.cross: inputs dimension -1 must have length 3. Got 2 and 2');
+    expect(() => cross(zeros([2, 2]), zeros([2, 2]))).toThrow('no dimension of size 3 in input');
+    expect(() => cross(zeros([2, 3]), zeros([3]))).toThrow('linalg.cross: inputs must have the same number of dimensions.');
+    expect(() => linalgCross(zeros([4, 3]), zeros([2, 3]), -1)).toThrow('The size of tensor a (4) must match the size of tensor b (2) at non-singleton dimension 0');
+    expect(() => linalgCross(zeros([2, 3]), zeros([2, 3]), 2)).toThrow('Dimension out of range (expected to be in range of [-2, 1], but got 2)');
+    expect(() => linalgCross(zeros([2, 3]), new Tensor(new Float64Array(6), [2, 3]), -1)).toThrow('expected scalar type Float but found Double');
+  });
+});
+
+describe('vector_norm', () => {
+  it("rounds as torch's kernels do: 8-lane fma 2-norm, in-order 1-norm, 1/p in float32", () => {
+    const x = vector(NORM_X, false);
+    expect(vectorNorm(x).item()).toBe(NORM_2);
+    expect(vectorNorm(x, 1).item()).toBe(NORM_1);
+    expect(vectorNorm(x, 3).item()).toBe(NORM_3);
+    expect(vectorNorm(x, Infinity).item()).toBe(2.5);
+    expect(vectorNorm(x, 0).item()).toBe(13);
+  });
+
+  it('the inf norm shares the gradient among ties; the 2-norm of zeros has gradient 0', () => {
+    const x = vector([1, -2, 2, 0.5]);
+    backward(vectorNorm(x, Infinity));
+    expect(values(x.grad)).toEqual([0, -0.5, 0.5, 0]);
+    const z = vector([0, 0]);
+    backward(vectorNorm(z));
+    expect(values(z.grad)).toEqual([0, 0]);
+  });
+
+  it("refuses norms without an identity on empty tensors, and repeated dims, in torch's words", () => {
+    expect(() => vectorNorm(zeros([0]), -Infinity)).toThrow(
+      'linalg.vector_norm cannot compute the -inf norm on an empty tensor because the operation does not have an identity',
+    );
+    expect(() => vectorNorm(zeros([0, 3]), -1.5, 0)).toThrow(
+      'linalg.vector_norm cannot compute the -1.5 norm on the dimension 0because this dimension is empty and the operation does not have an identity',
+    );
+    expect(vectorNorm(zeros([0, 3]), Infinity, 1).shape).toEqual([0]);
+    expect(() => vectorNorm(zeros([2, 3]), 2, [0, 0])).toThrow('dim 0 appears multiple times in the list of dims');
+    expect(vectorNorm(zeros([2, 3]), 2, [0, 1], true).shape).toEqual([1, 1]);
   });
 });
