@@ -1,5 +1,6 @@
 import { ProblemError } from '../errors.js';
-import type { DType } from './dtype.js';
+import { type DType, legacyTypeName } from './dtype.js';
+import { map } from './kernels/elementwise.js';
 import { castTo, formatSize, fullTensor, sameShape, Tensor } from './tensor.js';
 import { sumTo } from './broadcast.js';
 import { add as accumulate } from './ops/add.js';
@@ -37,6 +38,14 @@ export type KinkDetector = () => KinkHit[];
 
 let sequenceCounter = 0;
 
+/** The tensors a node's backward reads; `output` marks the last one as the node's own output. */
+export interface SavedTensors {
+  tensors: readonly Tensor[];
+  output: boolean;
+}
+
+const NOTHING_SAVED: SavedTensors = { tensors: [], output: false };
+
 /** A node of the backward graph (PyTorch's `torch.autograd.graph.Node`). */
 export class Node {
   readonly name: string;
@@ -51,6 +60,11 @@ export class Node {
   retainedOutput: Tensor | null = null;
   /** The primitive's kink detector over this node's saved values, if it declares one. */
   kinks: KinkDetector | null = null;
+  /** What backward reads (PyTorch's saved variables), the saved output last; and their versions when saved. */
+  saved: SavedTensors = NOTHING_SAVED;
+  savedVersions: readonly number[] = [];
+  /** Set when a backward pass without retain_graph ran this node: its saved values are gone. */
+  freed = false;
 
   constructor(name: string, next: readonly Edge[], inputMeta: readonly InputMeta[], backward: BackwardFn, variable: Tensor | null = null) {
     this.name = name;
@@ -94,23 +108,49 @@ export function edgeOf(t: Tensor): Edge {
   return { node: t.gradAccumulator, outputNr: 0 };
 }
 
+/**
+ * PyTorch's AccumulateGrad. With create_graph the sum is recorded (out of
+ * place). Otherwise the stored gradient is detached and the leaf's own: the
+ * first one a copy (the same gradient tensor may reach several leaves, and
+ * `x.grad.zero_()` must not zero another's), later ones added in place (a view
+ * of `.grad` sees them).
+ */
 function accumulateIntoLeaf(leaf: Tensor, grad: Tensor): void {
-  // Without create_graph the stored gradient is detached, as in PyTorch.
-  const incoming = isGradEnabled() ? grad : grad.requiresGrad ? grad.detach() : grad;
-  leaf.grad = leaf.grad === null ? incoming : accumulate(leaf.grad, incoming);
+  if (isGradEnabled()) {
+    leaf.grad = leaf.grad === null ? grad : accumulate(leaf.grad, grad);
+    return;
+  }
+  const incoming = grad.requiresGrad ? grad.detach() : grad;
+  const current = leaf.grad;
+  if (current === null) leaf.grad = map(incoming, (v) => v);
+  else if (current.requiresGrad || current.overlaps) leaf.grad = accumulate(current, incoming);
+  else current.write(accumulate(current, incoming).data);
 }
 
 /**
  * Records `output` as produced by a backward node named `name` from `inputs`.
  * Called by op.ts only when grad mode is on and some input requires grad.
  */
-export function recordNode(name: string, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn, kinks: KinkDetector | null = null): void {
+export function recordNode(
+  name: string,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  backward: BackwardFn,
+  kinks: KinkDetector | null = null,
+  saved: SavedTensors = { tensors: inputs, output: false },
+): void {
   chargeWork(WORK_PER_NODE); // the work meter bounds graph growth
   const edges = new Array<Edge>(inputs.length);
   for (let i = 0; i < inputs.length; i++) edges[i] = edgeOf(inputs[i]);
   // The inputs themselves carry the shape and dtype the engine checks gradients against.
   const node = new Node(name, edges, inputs, backward);
   node.kinks = kinks;
+  if (saved.tensors.length > 0) {
+    node.saved = saved;
+    const versions = new Array<number>(saved.tensors.length);
+    for (let i = 0; i < versions.length; i++) versions[i] = saved.tensors[i].version;
+    node.savedVersions = versions;
+  }
   output.requiresGrad = true;
   output.gradFn = node;
 }
@@ -132,6 +172,8 @@ export interface BackwardOptions {
   gradient?: Tensor | null;
   /** Record the backward computation so it can be differentiated again. */
   createGraph?: boolean;
+  /** Keep saved values for another backward through the same graph (default: createGraph). */
+  retainGraph?: boolean;
   /** Sees every node the loop runs (diagnostics); never changes the result. */
   observer?: BackwardObserver;
 }
@@ -147,7 +189,8 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
   if (!rootEdge.node) {
     throw new ProblemError('autograd-error', 'element 0 of tensors does not require grad and does not have a grad_fn');
   }
-  withGradMode(createGraph, () => runBackward([{ node: rootEdge.node as Node, seed }], null, options.observer));
+  const retainGraph = options.retainGraph ?? createGraph;
+  withGradMode(createGraph, () => runBackward([{ node: rootEdge.node as Node, seed }], null, retainGraph, options.observer));
 }
 
 export interface GradOptions {
@@ -157,6 +200,8 @@ export interface GradOptions {
   createGraph?: boolean;
   /** An input the outputs do not depend on gets null instead of an error. */
   allowUnused?: boolean;
+  /** Keep saved values for another backward through the same graph (default: createGraph). */
+  retainGraph?: boolean;
   observer?: BackwardObserver;
 }
 
@@ -177,7 +222,9 @@ export function grad(outputs: readonly Tensor[], inputs: readonly Tensor[], opti
     if (!input.requiresGrad) throw new ProblemError('autograd-error', 'One of the differentiated Tensors does not require grad');
     return edgeOf(input).node as Node;
   });
-  const captured = withGradMode(options.createGraph ?? false, () => runBackward(roots, new Set(targets), options.observer));
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const captured = withGradMode(createGraph, () => runBackward(roots, new Set(targets), retainGraph, options.observer));
   return targets.map((node) => {
     const gradient = captured.get(node);
     if (gradient !== undefined) return gradient;
@@ -230,7 +277,12 @@ function reachableNodes(roots: readonly Node[]): Node[] {
  * gradient reaching each captured node is returned, and only nodes through which
  * a gradient can reach a captured node run (never AccumulateGrad).
  */
-function runBackward(roots: readonly { node: Node; seed: Tensor }[], capture: ReadonlySet<Node> | null, observer?: BackwardObserver): Map<Node, Tensor> {
+function runBackward(
+  roots: readonly { node: Node; seed: Tensor }[],
+  capture: ReadonlySet<Node> | null,
+  retainGraph: boolean,
+  observer?: BackwardObserver,
+): Map<Node, Tensor> {
   // A node is created after every node it points to, so descending creation
   // order visits each node after all of its consumers: a topological order.
   const order = reachableNodes(roots.map((r) => r.node)).sort((a, b) => b.sequenceNr - a.sequenceNr);
@@ -253,7 +305,10 @@ function runBackward(roots: readonly { node: Node; seed: Tensor }[], capture: Re
     } else if (node.retainedOutput) {
       node.retainedOutput.grad = gradOutput.requiresGrad && !isGradEnabled() ? gradOutput.detach() : gradOutput;
     }
+    const savesValues = node.saved.tensors.length > 0;
+    if (savesValues) checkSaved(node);
     const grads = node.backward(gradOutput);
+    if (savesValues && !retainGraph) node.freed = true;
     observer?.(node, gradOutput, grads);
     const next = node.next;
     for (let i = 0; i < next.length; i++) {
@@ -307,4 +362,27 @@ export function expandableTo(shape: readonly number[], target: readonly number[]
     if (s !== t && s !== 1) return false;
   }
   return true;
+}
+
+/** PyTorch's checks before a node's backward reads what it saved: not freed, not changed in place since. */
+function checkSaved(node: Node): void {
+  if (node.freed) {
+    throw new ProblemError(
+      'autograd-error',
+      'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.',
+    );
+  }
+  const { tensors, output } = node.saved;
+  for (let i = 0; i < tensors.length; i++) {
+    const t = tensors[i];
+    const expected = node.savedVersions[i];
+    if (t.version === expected) continue;
+    // A saved output names this node; a saved input the node that produced it now.
+    const producer = output && i === tensors.length - 1 ? node : t.gradFn;
+    const described = `[${legacyTypeName(t.dtype)} [${t.shape.join(', ')}]]${producer ? `, which is output 0 of ${producer.name},` : ''}`;
+    throw new ProblemError(
+      'autograd-error',
+      `one of the variables needed for gradient computation has been modified by an inplace operation: ${described} is at version ${t.version}; expected version ${expected} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
+    );
+  }
 }

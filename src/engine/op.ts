@@ -1,5 +1,5 @@
 import { ProblemError } from '../errors.js';
-import { isGradEnabled, type KinkHit, recordNode } from './autograd.js';
+import { isGradEnabled, type KinkHit, recordNode, type SavedTensors } from './autograd.js';
 import { TorchDType } from './dtype.js';
 
 export { TorchDType };
@@ -22,6 +22,21 @@ export interface Primitive<Attrs = void> {
    * the convention the backward rule applies there (read by diagnostics only).
    */
   kinks?(saved: { inputs: readonly Tensor[]; output: Tensor; attrs: Attrs }): KinkHit[];
+  /**
+   * What backward reads (PyTorch's saved variables): checked against in-place
+   * changes before backward runs, and what a second backward through the node
+   * (without retain_graph) finds freed. Default: every input. 'nothing' for
+   * ops whose backward needs only shapes (add, sum, view), 'output' for those
+   * that read only their result (exp, tanh, sigmoid); a function decides per
+   * call (mul saves `other` only when `self` requires grad).
+   */
+  saves?: 'nothing' | 'output' | SavedSpec | ((inputs: readonly Tensor[]) => SavedSpec);
+}
+
+/** The inputs (by position) and whether the output a node saves. */
+export interface SavedSpec {
+  inputs?: readonly number[];
+  output?: boolean;
 }
 
 /** Runs a primitive and, if any input requires grad, records its backward node. */
@@ -36,9 +51,24 @@ export function apply<Attrs>(primitive: Primitive<Attrs>, inputs: readonly Tenso
       output,
       (gradOutput) => primitive.backward(gradOutput, saved),
       kinks ? () => kinks(saved) : null,
+      savedTensors(primitive.saves, inputs, output),
     );
   }
   return output;
+}
+
+const NOTHING_SAVED: SavedTensors = { tensors: [], output: false };
+
+/** The tensors a node saves, the output (if saved) last. */
+function savedTensors(saves: Primitive<never>['saves'], inputs: readonly Tensor[], output: Tensor): SavedTensors {
+  if (saves === 'nothing') return NOTHING_SAVED;
+  if (saves === 'output') return { tensors: [output], output: true };
+  const spec = typeof saves === 'function' ? saves(inputs) : saves;
+  if (spec === undefined) return { tensors: inputs, output: false };
+  const tensors: Tensor[] = [];
+  for (const i of spec.inputs ?? []) tensors.push(inputs[i]);
+  if (spec.output) tensors.push(output);
+  return { tensors, output: spec.output === true };
 }
 
 function anyRequiresGrad(inputs: readonly Tensor[]): boolean {

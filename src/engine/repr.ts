@@ -28,7 +28,8 @@ export function formatTensor(t: Tensor, suffixes: ReprSuffixes): string {
   } else {
     body = formatContents(t, indent);
   }
-  if (t.dtype !== 'float32') suffixList.push(`dtype=torch.${t.dtype}`);
+  // int64 and bool are the default dtypes of integer and bool data: shown only for an empty tensor.
+  if (t.dtype !== 'float32' && (t.numel === 0 || t.dtype === 'float64')) suffixList.push(`dtype=torch.${t.dtype}`);
   if (suffixes.gradFn) suffixList.push(`grad_fn=<${suffixes.gradFn}>`);
   else if (suffixes.requiresGrad) suffixList.push('requires_grad=True');
   return addSuffixes(PREFIX + body, suffixList, indent);
@@ -40,7 +41,8 @@ function formatContents(t: Tensor, indent: number): string {
   const shownRows = t.shape.map((size) => shownIndices(size, summarize));
   const strides = rowMajorStrides(t.shape);
   // Every shown element is formatted once: the widths and the text come from the same strings.
-  const formatted = formatAll(summarize ? shownValues(t.data, shownRows, strides) : allValues(t.data));
+  const values = summarize ? shownValues(t.data, shownRows, strides) : allValues(t.data);
+  const formatted = t.dtype === 'int64' || t.dtype === 'bool' ? formatIntegers(values, t.dtype === 'bool') : formatAll(values);
   let next = 0;
 
   const render = (dim: number, depthIndent: number): string => {
@@ -176,6 +178,19 @@ function formatAll(values: number[]): FormattedElements {
     const text = formatElement(v, notation);
     texts[k] = text;
     if (Number.isFinite(v) && v !== 0 && text.length > width) width = text.length;
+  }
+  for (let k = 0; k < texts.length; k++) if (texts[k].length < width) texts[k] = texts[k].padStart(width);
+  return { width, texts };
+}
+
+/** Integer and bool elements: `str(value)` (`True`/`False`), right-aligned to the widest. */
+function formatIntegers(values: number[], bool: boolean): FormattedElements {
+  const texts = new Array<string>(values.length);
+  let width = 1;
+  for (let k = 0; k < values.length; k++) {
+    const text = bool ? (values[k] !== 0 ? 'True' : 'False') : String(values[k]);
+    texts[k] = text;
+    if (text.length > width) width = text.length;
   }
   for (let k = 0; k < texts.length; k++) if (texts[k].length < width) texts[k] = texts[k].padStart(width);
   return { width, texts };

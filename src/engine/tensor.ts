@@ -1,4 +1,5 @@
-import { allocate, type DType, type Storage } from './dtype.js';
+import { allocate, convertValues, dtypeOfStorage, isFloating, type DType, type Storage } from './dtype.js';
+import { ProblemError } from '../errors.js';
 import type { Node } from './autograd.js';
 
 /**
@@ -10,18 +11,78 @@ export interface PendingValues {
   materialize(target: Tensor): void;
 }
 
+/** The memory a tensor and its views share (PyTorch's Storage). */
+export class TensorStorage {
+  /** The values; null while the owning tensor's values are pending. */
+  buffer: Storage | null;
+  /** Bumped by every write: a view's contiguous copy of an older generation is stale. */
+  generation = 0;
+  /** Pending results that read this storage: computed before anything writes it. */
+  readers: WeakRef<Tensor>[] | null = null;
+
+  constructor(buffer: Storage | null) {
+    this.buffer = buffer;
+  }
+
+  /** Remembers that the pending `reader` reads this storage (fusion.ts). */
+  addReader(reader: Tensor): void {
+    const readers = (this.readers ??= []);
+    readers.push(new WeakRef(reader));
+    // Drop computed and collected readers now and then, so the list stays short.
+    if (readers.length >= 64 && (readers.length & (readers.length - 1)) === 0) {
+      this.readers = readers.filter((ref) => ref.deref()?.isPending === true);
+    }
+  }
+
+  /** Computes every pending result that still reads this storage (before it is written). */
+  settleReaders(): void {
+    const readers = this.readers;
+    if (readers === null) return;
+    this.readers = null;
+    for (const ref of readers) {
+      const reader = ref.deref();
+      if (reader !== undefined && reader.isPending) void reader.data;
+    }
+  }
+}
+
+/** PyTorch's version counter: shared by a tensor, its views and detach(); every in-place write bumps it. */
+export class VersionCounter {
+  version = 0;
+}
+
 /**
- * A dense, contiguous, row-major tensor. Views (view, reshape, t, transpose)
- * copy, so every kernel can assume contiguous data. Its values may be pending
+ * A tensor: a shape, strides and an offset into a storage that views share.
+ * Kernels read `data`, always the elements in row-major order: the storage
+ * itself when the tensor covers it contiguously (fresh results, view/reshape
+ * of those, unsqueeze, detach), else a contiguous copy cached until the
+ * storage is next written (slices, transposes, expands). Writes go through
+ * `write()` (in-place ops), which follows the strides. Values may be pending
  * (computed on first read of `data`); shape, dtype and numel are known at once.
  */
 export class Tensor {
-  private storage: Storage | null;
+  /** Shared with views. */
+  storage: TensorStorage;
+  /** The storage buffer when `data` is the storage itself (dense and computed), else null. */
+  private direct: Storage | null;
+  /** A contiguous copy of a non-dense view and the storage generation it was read at. */
+  private copy: Storage | null = null;
+  private copyGeneration = -1;
   /** How the values will be computed, until they are (then null). */
   pending: PendingValues | null = null;
-  readonly shape: readonly number[];
-  readonly dtype: DType;
-  readonly numel: number;
+  shape: readonly number[];
+  /** Elements to step in the storage per index of each dim. */
+  strides: readonly number[];
+  /** Where element [0, ..., 0] sits in the storage. */
+  offset: number;
+  /** Whether the tensor is its storage, contiguous from 0 (then `data` is the storage buffer). */
+  dense: boolean;
+  dtype: DType;
+  numel: number;
+  /** Shared with views and detach(); bumped by in-place writes (saved tensors check it). */
+  versionCounter: VersionCounter;
+  /** The tensor this one is a view of (PyTorch's `._base`), never itself a view; null if not a view. */
+  base: Tensor | null = null;
   requiresGrad: boolean;
   grad: Tensor | null = null;
   /** The backward node that produced this tensor; null for leaves. */
@@ -35,42 +96,130 @@ export class Tensor {
   /** Cached AccumulateGrad node, so every use of a leaf shares one node. */
   gradAccumulator: Node | null = null;
 
+  /** A tensor owning `data` (its dtype is the buffer's: Int64Array is int64, Uint8Array bool). */
   constructor(data: Storage, shape: readonly number[], options: { requiresGrad?: boolean; wrappedNumber?: boolean } = {}) {
-    this.storage = data;
+    this.storage = new TensorStorage(data);
+    this.direct = data;
     this.shape = shape;
-    this.dtype = data instanceof Float32Array ? 'float32' : 'float64';
+    this.strides = stridesOf(shape);
+    this.offset = 0;
+    this.dense = true;
+    this.dtype = dtypeOfStorage(data);
     this.numel = data.length;
+    this.versionCounter = new VersionCounter();
     this.requiresGrad = options.requiresGrad ?? false;
+    if (this.requiresGrad && !isFloating(this.dtype)) throw onlyFloatingCanRequireGrad();
     this.wrappedNumber = options.wrappedNumber ?? false;
   }
 
   /** A tensor whose values `pending` computes when they are first read. */
   static deferred(shape: readonly number[], dtype: DType, pending: PendingValues): Tensor {
-    const t = new Tensor(NO_VALUES[dtype], shape);
-    t.storage = null;
+    const t = new Tensor(NO_VALUES, shape);
+    t.storage.buffer = null;
+    t.direct = null;
     t.pending = pending;
-    (t as { dtype: DType }).dtype = dtype;
-    (t as { numel: number }).numel = numelOf(shape);
+    t.dtype = dtype;
+    t.numel = numelOf(shape);
     return t;
   }
 
-  /** The values, computed first if they are pending. */
+  /**
+   * A view of `source`: the same storage (and version counter) read through
+   * `shape`, `strides` and `offset` (in storage elements). No autograd here:
+   * view ops record their nodes around it.
+   */
+  static view(source: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+    if (source.pending !== null) void source.data;
+    const t = new Tensor(NO_VALUES, shape);
+    t.storage = source.storage;
+    t.versionCounter = source.versionCounter;
+    t.base = source.base ?? source;
+    t.shape = shape;
+    t.strides = strides;
+    t.offset = offset;
+    t.dtype = source.dtype;
+    t.numel = numelOf(shape);
+    const buffer = source.storage.buffer as Storage;
+    t.dense = offset === 0 && t.numel === buffer.length && isContiguous(shape, strides);
+    t.direct = t.dense ? buffer : null;
+    return t;
+  }
+
+  /** The values in row-major order, computed first if they are pending (see the class comment). */
   get data(): Storage {
+    const direct = this.direct;
+    if (direct !== null) return direct;
+    return this.readIndirect();
+  }
+
+  private readIndirect(): Storage {
+    if (this.pending !== null) {
+      this.pending.materialize(this);
+      return this.direct as Storage;
+    }
     const storage = this.storage;
-    if (storage !== null) return storage;
-    (this.pending as PendingValues).materialize(this);
-    return this.storage as unknown as Storage;
+    if (this.copy === null || this.copyGeneration !== storage.generation) {
+      this.copy = gatherStrided(storage.buffer as Storage, this.dtype, this.shape, this.strides, this.offset);
+      this.copyGeneration = storage.generation;
+    }
+    return this.copy;
   }
 
   /** Whether the values are still to be computed. */
   get isPending(): boolean {
-    return this.storage === null;
+    return this.pending !== null;
   }
 
   /** Called by a pending computation with the values it computed. */
   fulfil(values: Storage): void {
-    this.storage = values;
+    this.storage.buffer = values;
+    this.direct = values;
     this.pending = null;
+  }
+
+  /** The version counter's value (PyTorch's `_version`). */
+  get version(): number {
+    return this.versionCounter.version;
+  }
+
+  /**
+   * Writes `values` (this tensor's elements in row-major order, already in its
+   * dtype) into the storage through the strides: the one way an in-place op
+   * changes values. Pending results that read the storage are computed first;
+   * the version counter is bumped.
+   */
+  write(values: ArrayLike<number>): void {
+    if (this.pending !== null) void this.data;
+    const storage = this.storage;
+    storage.settleReaders();
+    const buffer = storage.buffer as Storage;
+    if (this.dense) {
+      if (values !== buffer) buffer.set(values);
+    } else {
+      scatterStrided(buffer, values, this.shape, this.strides, this.offset);
+    }
+    storage.generation++;
+    this.versionCounter.version++;
+  }
+
+  /** Whether two elements of this tensor share memory (an expanded view): in-place writes refuse it. */
+  get overlaps(): boolean {
+    for (let d = 0; d < this.shape.length; d++) if (this.strides[d] === 0 && this.shape[d] > 1) return true;
+    return false;
+  }
+
+  /** Points this tensor at `source`'s storage, shape and dtype (PyTorch's `x.data = y`); grad and history stay. */
+  setData(source: Tensor): void {
+    if (source.pending !== null) void source.data;
+    this.storage = source.storage;
+    this.shape = source.shape;
+    this.strides = source.strides;
+    this.offset = source.offset;
+    this.dense = source.dense;
+    this.direct = source.dense ? source.storage.buffer : null;
+    this.copy = null;
+    this.dtype = source.dtype;
+    this.numel = source.numel;
   }
 
   get ndim(): number {
@@ -81,18 +230,90 @@ export class Tensor {
     return this.gradFn === null;
   }
 
-  /** The value of a one-element tensor. */
+  /** The value of a one-element tensor (int64 and bool as numbers: 1 is True). */
   item(): number {
     return this.data[0];
   }
 
-  /** A new tensor sharing nothing with this one and outside any graph. */
+  /**
+   * PyTorch's detach(): the same storage and version counter, outside any
+   * graph (a view of this tensor: in-place writes to either show in both).
+   */
   detach(): Tensor {
+    const t = Tensor.view(this, this.shape, this.strides, this.offset);
+    return t;
+  }
+
+  /** PyTorch's `x.data`: the same storage with a version counter of its own, outside any graph, not a view. */
+  dataAlias(): Tensor {
+    const t = Tensor.view(this, this.shape, this.strides, this.offset);
+    t.versionCounter = new VersionCounter();
+    t.base = null;
+    return t;
+  }
+
+  /** A new tensor with a copy of the values, sharing nothing and outside any graph. */
+  detachedCopy(): Tensor {
     return new Tensor(this.data.slice(), this.shape.slice());
   }
 }
 
-const NO_VALUES: Record<DType, Storage> = { float32: new Float32Array(0), float64: new Float64Array(0) };
+/** PyTorch's message for requires_grad on an integer or bool tensor. */
+export function onlyFloatingCanRequireGrad(): ProblemError {
+  return new ProblemError('invalid-argument', 'Only Tensors of floating point and complex dtype can require gradients');
+}
+
+/** Whether `strides` lay `shape` out row-major without gaps (size-1 dims may have any stride). */
+export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
+/** The elements of a strided view in row-major order, as a new buffer. */
+function gatherStrided(buffer: Storage, dtype: DType, shape: readonly number[], strides: readonly number[], offset: number): Storage {
+  const n = numelOf(shape);
+  const out = allocate(dtype, n);
+  if (n === 0) return out;
+  const ndim = shape.length;
+  const index = new Array<number>(ndim).fill(0);
+  let from = offset;
+  for (let i = 0; i < n; i++) {
+    out[i] = buffer[from];
+    for (let d = ndim - 1; d >= 0; d--) {
+      index[d]++;
+      from += strides[d];
+      if (index[d] < shape[d]) break;
+      from -= strides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Writes row-major `values` into a strided view of `buffer`. */
+function scatterStrided(buffer: Storage, values: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number): void {
+  const n = numelOf(shape);
+  const ndim = shape.length;
+  const index = new Array<number>(ndim).fill(0);
+  let to = offset;
+  for (let i = 0; i < n; i++) {
+    buffer[to] = values[i];
+    for (let d = ndim - 1; d >= 0; d--) {
+      index[d]++;
+      to += strides[d];
+      if (index[d] < shape[d]) break;
+      to -= strides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+}
+
+const NO_VALUES: Storage = new Float32Array(0);
 
 export function numelOf(shape: readonly number[]): number {
   let n = 1;
@@ -141,7 +362,5 @@ export function formatSize(shape: readonly number[]): string {
 
 /** A copy in another dtype, outside any graph (PyTorch casts gradients to their input's dtype). */
 export function castTo(t: Tensor, dtype: DType): Tensor {
-  const data = allocate(dtype, t.numel);
-  data.set(t.data);
-  return new Tensor(data, t.shape.slice());
+  return new Tensor(convertValues(t.data, dtype), t.shape.slice());
 }

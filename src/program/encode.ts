@@ -18,7 +18,8 @@ export function encodeBase64(t: Tensor): Base64Tensor {
     if (data instanceof Float32Array) bytes.swap32();
     else bytes.swap64();
   }
-  return { dtype: t.dtype, shape: [...t.shape], base64: bytes.toString('base64') };
+  // The wire's dtypes are float32 and float64 (int64 and bool answers need the schema to grow).
+  return { dtype: t.dtype as Base64Tensor['dtype'], shape: [...t.shape], base64: bytes.toString('base64') };
 }
 
 /**
@@ -28,7 +29,7 @@ export function encodeBase64(t: Tensor): Base64Tensor {
  */
 export function decodeBase64(base64: string, shape: readonly number[], dtype: DType): Tensor {
   const elements = numelOf(shape);
-  const byteLength = elements * DTYPE_BYTES[dtype];
+  const byteLength = elements * DTYPE_BYTES[dtype as Base64Tensor['dtype']];
   if (base64.length !== base64Length(byteLength)) {
     throw new ProblemError('invalid-request', `shape [${shape.join(', ')}] of ${dtype} takes ${base64Length(byteLength)} base64 characters, got ${base64.length}`);
   }
@@ -70,7 +71,7 @@ export function describeEntry(t: Tensor, options: DescribeOptions = {}): TensorE
     return {
       data: values(t),
       shape: t.shape.slice(),
-      dtype: t.dtype,
+      dtype: t.dtype as Base64Tensor['dtype'],
       requires_grad: t.requiresGrad,
       is_leaf: t.isLeaf,
       grad_fn: gradFn,
@@ -85,7 +86,7 @@ export function describeEntry(t: Tensor, options: DescribeOptions = {}): TensorE
     switch (field) {
       case 'data': entry.data = values(t); break;
       case 'shape': entry.shape = [...t.shape]; break;
-      case 'dtype': entry.dtype = t.dtype; break;
+      case 'dtype': entry.dtype = t.dtype as Base64Tensor['dtype']; break;
       case 'requires_grad': entry.requires_grad = t.requiresGrad; break;
       case 'is_leaf': entry.is_leaf = t.isLeaf; break;
       case 'grad_fn': entry.grad_fn = gradFn; break;

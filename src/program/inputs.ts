@@ -33,7 +33,7 @@ function arangeLength(start: number, end: number, step: number): number {
 
 /** Builds the tensor a request describes; the schema has already checked its shape and limits. */
 export function buildInput(name: string, input: TensorInput): Tensor {
-  const spec = typeof input === 'object' && !Array.isArray(input) ? input : { data: input, dtype: 'float32' as DType, requires_grad: true };
+  const spec = typeof input === 'object' && !Array.isArray(input) ? input : { data: input, dtype: 'float32' as const, requires_grad: true };
   const dtype = spec.dtype;
   const tensor = tensorFromSpec(spec, dtype);
   if (spec.requires_grad) tensor.requiresGrad = true;

@@ -37,7 +37,7 @@ export function toNested(t: Tensor): NestedNumbers {
 }
 
 /** Flattens rectangular nested data (already validated) into `out`. */
-export function flattenInto(data: NestedNumbers, out: Float32Array | Float64Array): void {
+export function flattenInto(data: NestedNumbers, out: Float32Array | Float64Array | Uint8Array): void {
   let k = 0;
   const stack: NestedNumbers[] = [data];
   while (stack.length > 0) {

@@ -1,4 +1,4 @@
-import { allocate, rounder, type DType } from '../dtype.js';
+import { allocate, isFloating, rounder, type DType, type Storage } from '../dtype.js';
 import { broadcastShapes } from '../broadcast.js';
 import { numelOf, sameShape, stridesOf, Tensor } from '../tensor.js';
 import { deferMap, deferZip, fuses } from './fusion.js';
@@ -14,7 +14,6 @@ import { deferMap, deferZip, fuses } from './fusion.js';
 
 type Unary = (x: number) => number;
 type Binary = (x: number, y: number) => number;
-type Storage = Float32Array | Float64Array;
 type UnaryLoop = (f: Unary, src: Storage, out: Storage, n: number) => void;
 type BinaryLoop = (f: Binary, a: Storage, b: Storage, out: Storage, n: number) => void;
 
@@ -74,9 +73,20 @@ const sharedBinaryLoops: Record<keyof typeof BINARY_LOOPS, BinaryLoop> = {
   },
 };
 
-/** out[i] = f(a[i]), rounded to `dtype` (default: a's). Large results are deferred and fused (fusion.ts). */
-export function map(a: Tensor, f: (x: number) => number, dtype: DType = a.dtype): Tensor {
-  if (fuses(a.numel)) return deferMap(a, f, dtype);
+/**
+ * `f` with its result stored as `dtype` stores it: int64 truncates and bool
+ * tests != 0 (a typed-array store does that for float32 and float64 itself).
+ */
+function storedAs<F extends (x: number, y: number) => number>(f: F, dtype: DType): F {
+  if (isFloating(dtype)) return f;
+  const round = rounder(dtype);
+  return ((x: number, y: number) => round(f(x, y))) as F;
+}
+
+/** out[i] = f(a[i]), rounded to `dtype` (default: a's). Large float results are deferred and fused (fusion.ts). */
+export function map(a: Tensor, fn: (x: number) => number, dtype: DType = a.dtype): Tensor {
+  const f = storedAs(fn, dtype);
+  if (fuses(a.numel) && isFloating(dtype)) return deferMap(a, f, dtype);
   const src = a.data;
   const out = allocate(dtype, src.length);
   unaryLoop(f, src.length)(f, src, out, src.length);
@@ -87,9 +97,11 @@ export function map(a: Tensor, f: (x: number) => number, dtype: DType = a.dtype)
  * out = f(a, b) with broadcasting. Typed-array stores round each result to the
  * output dtype, which is exactly one float32 rounding per op, as PyTorch does.
  */
-export function zip(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: number) => number): Tensor {
+export function zip(a: Tensor, b: Tensor, dtype: DType, fn: (x: number, y: number) => number): Tensor {
+  const f = storedAs(fn, dtype);
+  const fusable = isFloating(dtype);
   if (a.numel === b.numel && sameShape(a.shape, b.shape)) {
-    if (fuses(a.numel)) return deferZip(a, b, 'same', a.shape.slice(), dtype, f);
+    if (fusable && fuses(a.numel)) return deferZip(a, b, 'same', a.shape.slice(), dtype, f);
     const ad = a.data;
     const out = allocate(dtype, ad.length);
     binaryLoop('same', f, ad.length)(f, ad, b.data, out, ad.length);
@@ -98,13 +110,13 @@ export function zip(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: number
   const shape = broadcastShapes(a.shape, b.shape);
   const n = numelOf(shape);
   if (b.numel === 1 && a.numel === n) {
-    if (fuses(n)) return deferZip(a, b, 'scalarRight', shape, dtype, f);
+    if (fusable && fuses(n)) return deferZip(a, b, 'scalarRight', shape, dtype, f);
     const out = allocate(dtype, n);
     binaryLoop('scalarRight', f, n)(f, a.data, b.data, out, n);
     return new Tensor(out, shape);
   }
   if (a.numel === 1 && b.numel === n) {
-    if (fuses(n)) return deferZip(a, b, 'scalarLeft', shape, dtype, f);
+    if (fusable && fuses(n)) return deferZip(a, b, 'scalarLeft', shape, dtype, f);
     const out = allocate(dtype, n);
     binaryLoop('scalarLeft', f, n)(f, a.data, b.data, out, n);
     return new Tensor(out, shape);

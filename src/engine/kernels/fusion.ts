@@ -76,13 +76,24 @@ class FromValues implements PendingValues {
 /** A deferred unary elementwise result: out[i] = round(fn(a[i])). Counted against the limits now. */
 export function deferMap(a: Tensor, fn: (x: number) => number, dtype: DType): Tensor {
   reserve(a.numel);
-  return Tensor.deferred(a.shape.slice(), dtype, new Elementwise(fn as ElementFn, a, null, 'same', dtype));
+  return readsFrom(Tensor.deferred(a.shape.slice(), dtype, new Elementwise(fn as ElementFn, a, null, 'same', dtype)), a, null);
+}
+
+/**
+ * Registers a pending result with the storages it reads: an in-place write
+ * to one of them computes the result first (Tensor.write), so it sees the
+ * values it was created from.
+ */
+function readsFrom(result: Tensor, a: Tensor, b: Tensor | null): Tensor {
+  a.storage.addReader(result);
+  if (b !== null && b.storage !== a.storage) b.storage.addReader(result);
+  return result;
 }
 
 /** A deferred binary elementwise result in `shape`; a scalar side is read once. Counted against the limits now. */
 export function deferZip(a: Tensor, b: Tensor, alignment: Alignment, shape: readonly number[], dtype: DType, fn: ElementFn): Tensor {
   reserve(shape.reduce((n, d) => n * d, 1));
-  return Tensor.deferred(shape, dtype, new Elementwise(fn, a, b, alignment, dtype));
+  return readsFrom(Tensor.deferred(shape, dtype, new Elementwise(fn, a, b, alignment, dtype)), a, b);
 }
 
 /** Whether `t` is an elementwise result still waiting (a reduction of it can wait too). */
@@ -97,7 +108,7 @@ export function isPendingElementwise(t: Tensor): boolean {
  */
 export function deferFromValues(input: Tensor, shape: readonly number[], dtype: DType, compute: (values: Storage) => Storage): Tensor {
   reserve(shape.reduce((n, d) => n * d, 1));
-  return Tensor.deferred(shape, dtype, new FromValues(input, compute));
+  return readsFrom(Tensor.deferred(shape, dtype, new FromValues(input, compute)), input, null);
 }
 
 /**

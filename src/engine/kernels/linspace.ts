@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.js';
 
 // Vectorized<T>::size() on PyTorch's AVX2 build; cpu_serial_kernel_vec fills
 // two vectors per iteration while that many elements remain, then one at a time.
-const LANES: Record<DType, number> = { float32: 8, float64: 4 };
+const LANES: Record<DType, number> = { float32: 8, float64: 4, int64: 4, bool: 32 };
 
 /**
  * torch.linspace (aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp), bit for

@@ -1,4 +1,4 @@
-import { allocate, allocateReserved } from '../dtype.js';
+import { allocate, allocateReserved, type Storage } from '../dtype.js';
 import { deferFromValues, isPendingElementwise } from './fusion.js';
 import { chargeWork } from '../meter.js';
 import { Tensor } from '../tensor.js';
@@ -42,7 +42,7 @@ export function sumAll(t: Tensor): Tensor {
 }
 
 /** Sum of data[start .. start + length) in PyTorch's order (see above). */
-export function sumContiguous(data: Float32Array | Float64Array, start: number, length: number): number {
+export function sumContiguous(data: Storage, start: number, length: number): number {
   if (data instanceof Float32Array) return cascadeSum(data, start, length, FLOAT32_LANES, float32Acc, Math.fround);
   return cascadeSum(data, start, length, FLOAT64_LANES, float64Acc, identity);
 }
@@ -52,7 +52,7 @@ function identity(v: number): number {
 }
 
 function cascadeSum(
-  data: Float32Array | Float64Array,
+  data: Storage,
   start: number,
   length: number,
   lanes: number,
@@ -75,7 +75,7 @@ function cascadeSum(
  * Sums `count` vectors of `lanes` elements starting at data[start] into
  * acc[0 .. lanes): torch's row_sum (ILP partial sums) over multi_row_sum (the cascade).
  */
-function rowSum(data: Float32Array | Float64Array, start: number, count: number, lanes: number, acc: Float32Array | Float64Array): void {
+function rowSum(data: Storage, start: number, count: number, lanes: number, acc: Float32Array | Float64Array): void {
   const row = ILP * lanes; // one cascade step: ILP consecutive vectors
   acc.fill(0, 0, LEVELS * row);
   const blocks = Math.floor(count / ILP);

@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor.js';
 // d(a + b)/da = 1, d(a + b)/db = 1; the engine sums broadcast gradients back.
 const Add: Primitive = {
   gradFn: 'AddBackward0',
+  saves: 'nothing',
   forward: ([a, b]) => zip(a, b, resultDtype([a, b]), (x, y) => x + y),
   backward: (g) => [g, g],
 };

@@ -1,4 +1,5 @@
 import { apply, defineOp, type Primitive } from '../op.js';
+import { floatingOf } from '../dtype.js';
 import { map } from '../kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
@@ -8,7 +9,7 @@ import { sin } from './sin.js';
 // d cos(x)/dx = -sin(x), as g * -sin(x)
 const Cos: Primitive = {
   gradFn: 'CosBackward0',
-  forward: ([x]) => map(x, Math.cos),
+  forward: ([x]) => map(x, Math.cos, floatingOf(x.dtype)),
   backward: (g, { inputs: [x] }) => [mul(g, neg(sin(x)))],
 };
 

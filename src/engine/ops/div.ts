@@ -1,5 +1,6 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, isTensor, type Primitive, type Scalar, type Value } from '../op.js';
+import { floatingOf } from '../dtype.js';
 import { zip } from '../kernels/elementwise.js';
 import { operands, resultDtype, scalarNumber } from '../promote.js';
 import { Tensor } from '../tensor.js';
@@ -10,7 +11,9 @@ import { reciprocal } from './reciprocal.js';
 // d(a / b)/da = 1/b, d(a / b)/db = -a/b², computed as PyTorch does: -g * ((a / b) / b)
 const Div: Primitive = {
   gradFn: 'DivBackward0',
-  forward: ([a, b]) => zip(a, b, resultDtype([a, b]), (x, y) => x / y),
+  saves: ([, b]) => ({ inputs: b.requiresGrad ? [0, 1] : [1] }),
+  // true division: integer operands give the default float dtype
+  forward: ([a, b]) => zip(a, b, floatingOf(resultDtype([a, b])), (x, y) => x / y),
   backward: (g, { inputs: [a, b] }) => [
     a.requiresGrad ? div(g, b) : null,
     b.requiresGrad ? mul(neg(g), div(div(a, b), b)) : null,

@@ -1,4 +1,5 @@
 import { apply, defineOp, type Primitive } from '../op.js';
+import { floatingOf } from '../dtype.js';
 import { map } from '../kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
@@ -6,7 +7,8 @@ import { mul } from './mul.js';
 // d exp(x)/dx = exp(x), taken from the saved result as PyTorch does
 const Exp: Primitive = {
   gradFn: 'ExpBackward0',
-  forward: ([x]) => map(x, Math.exp),
+  saves: 'output',
+  forward: ([x]) => map(x, Math.exp, floatingOf(x.dtype)),
   backward: (g, { output }) => [mul(g, output)],
 };
 

@@ -1,8 +1,7 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
-import { zip } from '../kernels/elementwise.js';
-import { allocate } from '../dtype.js';
-import { sameShape, Tensor } from '../tensor.js';
+import { expandedView } from '../strided.js';
+import { sameShape, type Tensor } from '../tensor.js';
 
 interface ExpandAttrs {
   shape: readonly number[];
@@ -11,7 +10,8 @@ interface ExpandAttrs {
 // expand repeats elements: the engine sums the output-shaped gradient back to the input (sum_to)
 const Expand: Primitive<ExpandAttrs> = {
   gradFn: 'ExpandBackward0',
-  forward: ([x], { shape }) => zip(x, new Tensor(allocate(x.dtype, shape.reduce((a, b) => a * b, 1)), shape.slice()), x.dtype, (v) => v),
+  saves: 'nothing',
+  forward: ([x], { shape }) => expandedView(x, shape),
   backward: (g) => [g],
 };
 

@@ -1,4 +1,5 @@
 import { apply, defineOp, type Primitive } from '../op.js';
+import { floatingOf } from '../dtype.js';
 import { map } from '../kernels/elementwise.js';
 import { kinkWhere } from '../kinks.js';
 import type { Tensor } from '../tensor.js';
@@ -7,7 +8,7 @@ import { div } from './div.js';
 // d ln(x)/dx = 1/x, as g / x; at x = 0 that is +inf (for g > 0)
 const Log: Primitive = {
   gradFn: 'LogBackward0',
-  forward: ([x]) => map(x, Math.log),
+  forward: ([x]) => map(x, Math.log, floatingOf(x.dtype)),
   backward: (g, { inputs: [x] }) => [div(g, x)],
   kinks: ({ inputs: [x] }) =>
     kinkWhere(x, (v) => v === 0, 'log at 0', "log'(0) = 1 / 0 = inf: the gradient is inf there (nan where the incoming gradient is 0)"),

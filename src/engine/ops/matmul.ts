@@ -1,6 +1,7 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
-import { Tensor } from '../tensor.js';
+import { droppedDimsView } from '../strided.js';
+import type { Tensor } from '../tensor.js';
 import { dot } from './dot.js';
 import { mm } from './mm.js';
 import { mv } from './mv.js';
@@ -11,7 +12,8 @@ import { unsqueeze } from './unsqueeze.js';
 // 1.13 (squeeze, squeeze.dim, squeeze_, squeeze_.dim), SqueezeBackward4 once squeeze.dims exists.
 const SqueezeFirstInPlace: Primitive = {
   gradFn: 'SqueezeBackward3',
-  forward: ([x]) => new Tensor(x.data.slice(), x.shape.slice(1)),
+  saves: 'nothing',
+  forward: ([x]) => droppedDimsView(x, (d) => d === 0),
   backward: (g) => [unsqueeze(g, 0)],
 };
 

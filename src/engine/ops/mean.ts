@@ -1,5 +1,6 @@
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
-import { rounder } from '../dtype.js';
+import { isFloating, rounder, scalarTypeName } from '../dtype.js';
+import { ProblemError } from '../../errors.js';
 import { sumDims } from '../kernels/reduce.js';
 import { sumAll } from '../kernels/sum.js';
 import type { Tensor } from '../tensor.js';
@@ -20,6 +21,7 @@ function countReduced(shape: readonly number[], dims: readonly number[] | null):
 // d mean(x)/dx_i = 1/n: the output gradient expanded back over the reduced dims, divided by n
 const Mean: Primitive<MeanAttrs> = {
   gradFn: 'MeanBackward0',
+  saves: 'nothing',
   // PyTorch on CPU: the (cascade) sum, then one division by n in the dtype
   forward: ([x], { dims, keepdim }) => {
     const total = dims === null ? sumAll(x) : sumDims(x, dims, keepdim);
@@ -33,6 +35,12 @@ const Mean: Primitive<MeanAttrs> = {
 const MeanDim: Primitive<MeanAttrs> = { ...Mean, gradFn: 'MeanBackward1' };
 
 export function mean(x: Tensor, dim: number | readonly number[] | null = null, keepdim = false): Tensor {
+  if (!isFloating(x.dtype)) {
+    throw new ProblemError(
+      'invalid-argument',
+      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`,
+    );
+  }
   if (dim === null) return apply(Mean, [x], { dims: null, keepdim: false });
   return apply(MeanDim, [x], { dims: normalizeDims(dim, x.ndim), keepdim });
 }
@@ -42,7 +50,7 @@ export default defineOp({
   summary: 'Mean of all elements, or along `dim` (keeping it with `keepdim=True`).',
   params: [
     { name: 'input', kind: 'tensor' },
-    { name: 'dim', kind: 'int?', default: null },
+    { name: 'dim', kind: 'int|tuple?', default: null },
     { name: 'keepdim', kind: 'bool', default: false },
   ],
   gradFns: ['MeanBackward0', 'MeanBackward1'],
@@ -54,5 +62,5 @@ export default defineOp({
     { args: [{ tensor: [2, 3, 4] }], kwargs: { dim: 0, keepdim: true } },
     { args: [{ tensor: [] }] },
   ],
-  call: ({ input, dim, keepdim }): Value => mean(input as Tensor, dim as number | null, keepdim as boolean),
+  call: ({ input, dim, keepdim }): Value => mean(input as Tensor, dim as number | number[] | null, keepdim as boolean),
 });

@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor.js';
 // d(a * b)/da = b, d(a * b)/db = a
 const Mul: Primitive = {
   gradFn: 'MulBackward0',
+  saves: ([a, b]) => ({ inputs: b.requiresGrad ? (a.requiresGrad ? [0, 1] : [0]) : [1] }),
   forward: ([a, b]) => zip(a, b, resultDtype([a, b]), (x, y) => x * y),
   backward: (g, { inputs: [a, b] }) => [
     a.requiresGrad ? mul(g, b) : null,

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor.js';
 // d(-x)/dx = -1
 const Neg: Primitive = {
   gradFn: 'NegBackward0',
+  saves: 'nothing',
   forward: ([x]) => map(x, (v) => -v),
   backward: (g) => [neg(g)],
 };

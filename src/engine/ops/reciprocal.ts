@@ -1,4 +1,5 @@
 import { apply, defineOp, type Primitive } from '../op.js';
+import { floatingOf } from '../dtype.js';
 import { map } from '../kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
@@ -7,7 +8,7 @@ import { neg } from './neg.js';
 // d(1/x)/dx = -1/x² = -out², taken from the saved result as PyTorch does: -g * (out * out)
 const Reciprocal: Primitive = {
   gradFn: 'ReciprocalBackward0',
-  forward: ([x]) => map(x, (v) => 1 / v),
+  forward: ([x]) => map(x, (v) => 1 / v, floatingOf(x.dtype)),
   backward: (g, { output }) => [mul(neg(g), mul(output, output))],
 };
 

@@ -1,6 +1,6 @@
 import { apply, defineOp, type Primitive } from '../op.js';
 import { map, zip } from '../kernels/elementwise.js';
-import { rounder } from '../dtype.js';
+import { floatingOf, rounder } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './add.js';
 import { mul } from './mul.js';
@@ -27,9 +27,11 @@ function sigmoidBackward(g: Tensor, out: Tensor): Tensor {
 // d sigmoid(x)/dx = s(1 - s), from the saved result
 const Sigmoid: Primitive = {
   gradFn: 'SigmoidBackward0',
+  saves: 'output',
   forward: ([x]) => {
-    const round = rounder(x.dtype);
-    return map(x, (v) => 1 / round(1 + round(Math.exp(-v))));
+    const dtype = floatingOf(x.dtype);
+    const round = rounder(dtype);
+    return map(x, (v) => 1 / round(1 + round(Math.exp(-v))), dtype);
   },
   backward: (g, { output }) => [sigmoidBackward(g, output)],
 };

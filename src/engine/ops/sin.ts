@@ -1,4 +1,5 @@
 import { apply, defineOp, type Primitive } from '../op.js';
+import { floatingOf } from '../dtype.js';
 import { map } from '../kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
 import { cos } from './cos.js';
@@ -7,7 +8,7 @@ import { mul } from './mul.js';
 // d sin(x)/dx = cos(x)
 const Sin: Primitive = {
   gradFn: 'SinBackward0',
-  forward: ([x]) => map(x, Math.sin),
+  forward: ([x]) => map(x, Math.sin, floatingOf(x.dtype)),
   backward: (g, { inputs: [x] }) => [mul(g, cos(x))],
 };
 

@@ -1,6 +1,7 @@
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
 import { normalizeDim } from '../kernels/reduce.js';
-import { Tensor } from '../tensor.js';
+import { droppedDimsView } from '../strided.js';
+import type { Tensor } from '../tensor.js';
 import { unsqueeze } from './unsqueeze.js';
 
 interface SqueezeAttrs {
@@ -8,15 +9,11 @@ interface SqueezeAttrs {
   dim: number | null;
 }
 
-/** The shape without the squeezed size-1 dims. */
-function squeezedShape(shape: readonly number[], dim: number | null): number[] {
-  return shape.filter((d, i) => d !== 1 || (dim !== null && i !== dim));
-}
-
 // squeeze removes dims of size 1: the gradient is the output gradient with them re-inserted (unsqueeze_to)
 const Squeeze: Primitive<SqueezeAttrs> = {
   gradFn: 'SqueezeBackward0',
-  forward: ([x], { dim }) => new Tensor(x.data.slice(), squeezedShape(x.shape, dim)),
+  saves: 'nothing',
+  forward: ([x], { dim }) => droppedDimsView(x, (d) => x.shape[d] === 1 && (dim === null || d === dim)),
   backward: (g, { inputs: [x], attrs: { dim } }) => [unsqueezeTo(g, x.shape, dim)],
 };
 

@@ -7,6 +7,7 @@ import { neg } from './neg.js';
 // d(a - b)/da = 1, d(a - b)/db = -1; the engine sums broadcast gradients back.
 const Sub: Primitive = {
   gradFn: 'SubBackward0',
+  saves: 'nothing',
   forward: ([a, b]) => zip(a, b, resultDtype([a, b]), (x, y) => x - y),
   backward: (g, { inputs: [a, b] }) => [a.requiresGrad ? g : null, b.requiresGrad ? neg(g) : null],
 };
@@ -19,6 +20,7 @@ interface RsubAttrs {
 // d(c - x)/dx = -1
 const Rsub: Primitive<RsubAttrs> = {
   gradFn: 'RsubBackward1',
+  saves: 'nothing',
   forward: ([x], { minuend }) => {
     const c = scalarIn(x.dtype, minuend);
     return map(x, (v) => c - v);

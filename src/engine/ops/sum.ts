@@ -2,7 +2,7 @@ import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
 import { dimensionOutOfRange, reducedShape, sumDims } from '../kernels/reduce.js';
 import { sumAll } from '../kernels/sum.js';
-import { Tensor } from '../tensor.js';
+import { castTo, Tensor } from '../tensor.js';
 import { expand } from './expand.js';
 import { view } from './view.js';
 
@@ -15,6 +15,7 @@ interface SumAttrs {
 // d sum(x)/dx_i = 1: the gradient is the output gradient expanded back over the reduced dims
 const Sum: Primitive<SumAttrs> = {
   gradFn: 'SumBackward0',
+  saves: 'nothing',
   forward: ([x], { dims, keepdim }) => (dims === null ? sumAll(x) : sumDims(x, dims, keepdim)),
   backward: (g, { inputs: [x], attrs }) => [expandReduced(g, x.shape, attrs.dims, attrs.keepdim)],
 };
@@ -43,8 +44,10 @@ export function normalizeDims(dim: number | readonly number[], ndim: number): nu
 }
 
 export function sum(x: Tensor, dim: number | readonly number[] | null = null, keepdim = false): Tensor {
-  if (dim === null) return apply(Sum, [x], { dims: null, keepdim: false });
-  return apply(SumDim, [x], { dims: normalizeDims(dim, x.ndim), keepdim });
+  // integer and bool tensors sum to int64
+  const input = x.dtype === 'bool' ? castTo(x, 'int64') : x;
+  if (dim === null) return apply(Sum, [input], { dims: null, keepdim: false });
+  return apply(SumDim, [input], { dims: normalizeDims(dim, x.ndim), keepdim });
 }
 
 export default defineOp({
@@ -52,12 +55,12 @@ export default defineOp({
   summary: 'Sum of all elements, or along `dim` (keeping it with `keepdim=True`).',
   params: [
     { name: 'input', kind: 'tensor' },
-    { name: 'dim', kind: 'int?', default: null },
+    { name: 'dim', kind: 'int|tuple?', default: null },
     { name: 'keepdim', kind: 'bool', default: false },
   ],
   gradFns: ['SumBackward0', 'SumBackward1'],
   method: true,
   function: true,
   examples: [{ args: [{ tensor: [2, 3] }] }, { args: [{ tensor: [2, 3] }, 1] }, { args: [{ tensor: [2, 3] }], kwargs: { dim: 0, keepdim: true } }],
-  call: ({ input, dim, keepdim }): Value => sum(input as Tensor, dim as number | null, keepdim as boolean),
+  call: ({ input, dim, keepdim }): Value => sum(input as Tensor, dim as number | number[] | null, keepdim as boolean),
 });

@@ -1,12 +1,13 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
-import { swapDims } from '../kernels/transpose.js';
+import { permutedView } from '../strided.js';
 import { Tensor } from '../tensor.js';
 
 // t swaps rows and columns: the gradient is the output gradient transposed back
 const T: Primitive = {
   gradFn: 'TBackward0',
-  forward: ([x]) => (x.ndim < 2 ? new Tensor(x.data.slice(), x.shape.slice()) : swapDims(x, 0, 1)),
+  saves: 'nothing',
+  forward: ([x]) => (x.ndim < 2 ? Tensor.view(x, x.shape, x.strides, x.offset) : permutedView(x, [1, 0])),
   backward: (g) => [t(g)],
 };
 

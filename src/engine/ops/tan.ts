@@ -1,4 +1,5 @@
 import { apply, defineOp, type Primitive } from '../op.js';
+import { floatingOf } from '../dtype.js';
 import { map } from '../kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './add.js';
@@ -8,7 +9,7 @@ import { pow } from './pow.js';
 // d tan(x)/dx = 1 + tan²(x), from the saved result: g * (1 + out²)
 const Tan: Primitive = {
   gradFn: 'TanBackward0',
-  forward: ([x]) => map(x, Math.tan),
+  forward: ([x]) => map(x, Math.tan, floatingOf(x.dtype)),
   backward: (g, { output }) => [mul(g, add(1, pow(output, 2)))],
 };
 

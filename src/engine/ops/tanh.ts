@@ -1,6 +1,6 @@
 import { apply, defineOp, type Primitive } from '../op.js';
 import { map, zip } from '../kernels/elementwise.js';
-import { rounder } from '../dtype.js';
+import { floatingOf, rounder } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 
@@ -26,7 +26,8 @@ function tanhBackward(g: Tensor, out: Tensor): Tensor {
 // d tanh(x)/dx = 1 - tanh²(x), from the saved result
 const Tanh: Primitive = {
   gradFn: 'TanhBackward0',
-  forward: ([x]) => map(x, Math.tanh),
+  saves: 'output',
+  forward: ([x]) => map(x, Math.tanh, floatingOf(x.dtype)),
   backward: (g, { output }) => [tanhBackward(g, output)],
 };
 

@@ -1,7 +1,7 @@
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
 import { normalizeDim } from '../kernels/reduce.js';
-import { swapDims } from '../kernels/transpose.js';
-import { Tensor } from '../tensor.js';
+import { permutedView } from '../strided.js';
+import type { Tensor } from '../tensor.js';
 
 interface TransposeAttrs {
   dim0: number;
@@ -11,9 +11,17 @@ interface TransposeAttrs {
 // transpose swaps two dims: the gradient is the output gradient with the same two dims swapped back
 const Transpose: Primitive<TransposeAttrs> = {
   gradFn: 'TransposeBackward0',
-  forward: ([x], { dim0, dim1 }) => (x.ndim === 0 ? new Tensor(x.data.slice(), []) : swapDims(x, dim0, dim1)),
+  saves: 'nothing',
+  forward: ([x], { dim0, dim1 }) => permutedView(x, swappedOrder(x.ndim, dim0, dim1)),
   backward: (g, { attrs: { dim0, dim1 } }) => [transpose(g, dim0, dim1)],
 };
+
+/** 0, 1, ..., ndim - 1 with dim0 and dim1 swapped. */
+export function swappedOrder(ndim: number, dim0: number, dim1: number): number[] {
+  const order = Array.from({ length: ndim }, (_, i) => i);
+  if (ndim > 0) [order[dim0], order[dim1]] = [order[dim1], order[dim0]];
+  return order;
+}
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return apply(Transpose, [x], { dim0: normalizeDim(dim0, x.ndim), dim1: normalizeDim(dim1, x.ndim) });

@@ -1,6 +1,7 @@
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
 import { normalizeDim } from '../kernels/reduce.js';
-import { Tensor } from '../tensor.js';
+import { unsqueezedView } from '../strided.js';
+import type { Tensor } from '../tensor.js';
 import { squeeze } from './squeeze.js';
 
 interface UnsqueezeAttrs {
@@ -10,7 +11,8 @@ interface UnsqueezeAttrs {
 // unsqueeze inserts a dim of size 1: the gradient is the output gradient with that dim squeezed out
 const Unsqueeze: Primitive<UnsqueezeAttrs> = {
   gradFn: 'UnsqueezeBackward0',
-  forward: ([x], { dim }) => new Tensor(x.data.slice(), [...x.shape.slice(0, dim), 1, ...x.shape.slice(dim)]),
+  saves: 'nothing',
+  forward: ([x], { dim }) => unsqueezedView(x, dim),
   backward: (g, { attrs: { dim } }) => [squeeze(g, dim)],
 };
 

@@ -1,17 +1,37 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
+import { viewStrides } from '../strided.js';
 import { numelOf, Tensor } from '../tensor.js';
+import { reshape } from './reshape.js';
 
 interface ViewAttrs {
   shape: readonly number[];
 }
 
-// view only re-reads the same elements: the gradient is the output gradient viewed back
+// view only re-reads the same elements (sharing x's storage): the gradient is the output gradient viewed back
 const View: Primitive<ViewAttrs> = {
   gradFn: 'ViewBackward0',
-  forward: ([x], { shape }) => new Tensor(x.data.slice(), shape.slice()),
-  backward: (g, { inputs: [x] }) => [view(g, x.shape)],
+  saves: 'nothing',
+  forward: ([x], { shape }) => viewOf(x, shape),
+  backward: (g, { inputs: [x] }) => [reshape(g, x.shape)],
 };
+
+/** x read in `shape` without copying, with PyTorch's message when its strides do not allow it. */
+function viewOf(x: Tensor, shape: readonly number[]): Tensor {
+  const strides = viewStrides(x.shape, x.strides, shape);
+  if (strides === null) {
+    throw new ProblemError(
+      'shape-error',
+      "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+    );
+  }
+  return Tensor.view(x, shape.slice(), strides, x.offset);
+}
+
+/** Whether `x` can be viewed in `shape` (else reshape copies). */
+export function isViewable(x: Tensor, shape: readonly number[]): boolean {
+  return viewStrides(x.shape, x.strides, shape) !== null;
+}
 
 /** Resolves one -1 in a requested shape, with PyTorch's messages. */
 export function inferShape(requested: readonly number[], numel: number): number[] {
