@@ -196,6 +196,8 @@ class Parser {
   private loopDepth = 0;
   /** Reading ahead for a better error message (CPython's second pass): no more of them. */
   private speculating = false;
+  /** Errors that are plain parse failures, not CPython's specific messages (see `unexpected`). */
+  private readonly plainFailures = new WeakSet<PythonSyntaxError>();
   /** The furthest token read (CPython's `p->fill - 1`), and that of the main tokens during an f-string. */
   private furthest = 0;
   private outerFurthest = 0;
@@ -278,10 +280,22 @@ class Parser {
 
   // ---------------------------------------------------------------- errors
 
+  /**
+   * A plain parse failure at `token` (no rule of CPython's raised a specific error): what a
+   * read-ahead for a better message ignores (see `legacyExpression`).
+   */
   private unexpected(token: Token = this.peek()): PythonSyntaxError {
-    if (token.type === 'indent') return this.error('unexpected indent', token, 'IndentationError');
-    if (token.type === 'dedent') return this.error('unexpected unindent', token, 'IndentationError');
-    return this.error('invalid syntax', token);
+    let error: PythonSyntaxError;
+    if (token.type === 'indent') error = this.error('unexpected indent', token, 'IndentationError');
+    else if (token.type === 'dedent') error = this.error('unexpected unindent', token, 'IndentationError');
+    else error = this.error('invalid syntax', token);
+    if (!this.isTokenizerError(error)) this.plainFailures.add(error);
+    return error;
+  }
+
+  private isTokenizerError(error: PythonSyntaxError): boolean {
+    const final = this.mainTokens[this.mainTokens.length - 1];
+    return final.type === 'error' && (final.value as TokenizerError).error === error;
   }
 
   /**
@@ -501,9 +515,6 @@ class Parser {
       }
     }
     this.checkNotStarred(first);
-    if (!this.atStatementEnd() && first.kind === 'Name' && (first.id === 'print' || first.id === 'exec') && this.startsExpression(token)) {
-      throw this.error(`Missing parentheses in call to '${first.id}'. Did you mean ${first.id}(...)?`, first);
-    }
     return this.located<A.ExprStmt>({ kind: 'Expr', value: first }, start);
   }
 
@@ -524,10 +535,16 @@ class Parser {
         e.ctx = ctx;
         return;
       case 'Tuple':
-      case 'List':
+      case 'List': {
         e.ctx = ctx;
-        for (const element of e.elts) this.checkTarget(element, ctx, null);
+        let starred = 0;
+        for (const element of e.elts) {
+          this.checkTarget(element, ctx, null);
+          if (element.kind === 'Starred') starred += 1;
+        }
+        if (starred > 1) this.compileTimeError('multiple starred expressions in assignment', e);
         return;
+      }
       case 'Starred':
         if (ctx === 'Del') throw this.error('cannot delete starred', e);
         e.ctx = ctx;
@@ -936,7 +953,7 @@ class Parser {
   }
 
   /** `name := value` or an expression. */
-  private namedExpression(): A.Expr {
+  private namedExpression(inArguments = false): A.Expr {
     const token = this.peek();
     if (token.type === 'name' && this.isOp(':=', this.peekAt(1))) {
       this.next();
@@ -947,7 +964,37 @@ class Parser {
     }
     const e = this.expression();
     if (this.isOp(':=')) throw this.error(`cannot use assignment expressions with ${exprName(e)}`, e);
+    if (this.isOp('=') && !inArguments && !this.speculating) this.invalidNamedExpression(token, e);
     return e;
+  }
+
+  /**
+   * CPython 3.11's `invalid_named_expression`: `name = value` where a named expression was
+   * expected (`if x = 1:`) suggests `==` or `:=`; `f(x) = value` cannot assign.
+   */
+  private invalidNamedExpression(first: Token, e: A.Expr): void {
+    const bitwiseOr = !(e.kind === 'Compare' || e.kind === 'BoolOp' || e.kind === 'IfExp' || e.kind === 'Lambda' || (e.kind === 'UnaryOp' && e.op === 'Not'));
+    if (!bitwiseOr) return;
+    const saved = this.save();
+    this.speculating = true;
+    let valueParses = false;
+    try {
+      this.next();
+      this.binary(BP_BITWISE_OR);
+      valueParses = !this.isOp('=') && !this.isOp(':=');
+    } catch (error) {
+      if (!(error instanceof PythonSyntaxError)) throw error;
+    } finally {
+      this.speculating = false;
+    }
+    this.restore(saved);
+    if (!valueParses) return;
+    if (e.kind === 'Name' && first.type === 'name') {
+      throw this.error("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", e);
+    }
+    const excluded =
+      e.kind === 'List' || e.kind === 'Tuple' || e.kind === 'GeneratorExp' || (e.kind === 'Constant' && (e.value === null || typeof e.value === 'boolean'));
+    if (!excluded) throw this.error(`cannot assign to ${exprName(e)} here. Maybe you meant '==' instead of '='?`, e);
   }
 
   /** `lambda`, `a if b else c`, or a disjunction. */
@@ -965,43 +1012,75 @@ class Parser {
       const orelse = this.expression();
       result = { kind: 'IfExp', test, body, orelse, ...this.span(body) };
     } else if (this.forgotComma(startIndex, body)) {
-      this.readSecondExpression();
       throw this.error('invalid syntax. Perhaps you forgot a comma?', body);
+    } else if (!this.speculating && body.kind === 'Name' && this.index === startIndex + 1 && this.startsExpression(this.peek())) {
+      this.legacyExpression(body);
     }
     this.depth -= 1;
     return result;
   }
 
   /**
-   * CPython 3.11's `invalid_expression`: inside brackets, an expression directly followed by
-   * another one is "invalid syntax. Perhaps you forgot a comma?" (reported at the first).
+   * CPython 3.11's `invalid_expression`: an expression directly followed by another one is
+   * "invalid syntax. Perhaps you forgot a comma?" (at the first) when the second ends inside
+   * brackets. CPython reads the second expression to decide, which counts for which error wins
+   * (see `error`). Not when the first starts with a NAME followed by a string, or with a NAME
+   * CPython takes for a soft keyword: any prefix of `match` or `case`, or `_` (it compares only
+   * the NAME's length), or is `print`/`exec`.
    */
   private forgotComma(startIndex: number, e: A.Expr): boolean {
-    if (this.speculating) return false;
-    const next = this.peek();
-    if (!this.startsExpression(next) || next.level - (this.isOpening(next) ? 1 : 0) === 0) return false;
+    if (this.speculating || !this.startsExpression(this.peek())) return false;
     const first = this.tokens[startIndex];
-    if (first.type === 'name' && (first.text === '_' || first.text === 'match' || first.text === 'case')) return false;
-    if (first.type === 'name' && this.tokens[startIndex + 1].type === 'string') return false;
-    if (e.kind === 'Name' && (e.id === 'print' || e.id === 'exec')) return false;
-    return true;
+    if (first.type === 'name') {
+      const text = first.text;
+      if (text === '_' || 'match'.startsWith(text) || 'case'.startsWith(text)) return false;
+      if (this.tokens[startIndex + 1].type === 'string') return false;
+    }
+    const endLevel = this.readSecondExpression();
+    if (endLevel <= 0) return false;
+    return !(e.kind === 'Name' && (e.id === 'print' || e.id === 'exec'));
   }
 
   /**
-   * Before "Perhaps you forgot a comma?", CPython reads the second expression (without its own
-   * error rules); what that reads counts for which error wins (see `error`).
+   * CPython 3.11's `invalid_legacy_expression`: after a NAME directly followed by an expression,
+   * it reads expressions from there (its own error rules on, so those may raise), and for `print`
+   * or `exec` reports the missing parentheses.
    */
-  private readSecondExpression(): void {
+  private legacyExpression(name: A.Name): void {
     const saved = this.save();
+    let parsed = false;
+    try {
+      this.starExpressions();
+      parsed = true;
+    } catch (error) {
+      if (!(error instanceof PythonSyntaxError) || !this.plainFailures.has(error)) throw error;
+    }
+    this.restore(saved);
+    if (parsed && (name.id === 'print' || name.id === 'exec')) {
+      throw this.error(`Missing parentheses in call to '${name.id}'. Did you mean ${name.id}(...)?`, name);
+    }
+  }
+
+  /**
+   * Reads the expression at the current token as CPython's `expression_without_invalid` would,
+   * then goes back: returns the bracket level after its last token, or -1 when it does not parse.
+   */
+  private readSecondExpression(): number {
+    const saved = this.save();
+    const first = this.peek();
     this.speculating = true;
+    // a failed parse still yields the first atom, PEG going back to the longest rule that matched
+    let parses = first.type === 'name' || first.type === 'number' || first.type === 'string' || (first.type === 'keyword' && EXPRESSION_KEYWORDS.has(first.text) && first.text !== 'not' && first.text !== 'lambda');
     try {
       this.expression();
+      parses = true;
     } catch (error) {
       if (!(error instanceof PythonSyntaxError)) throw error;
     } finally {
       this.speculating = false;
     }
     this.restore(saved);
+    return parses ? first.level - (this.isOpening(first) ? 1 : 0) : -1;
   }
 
   private isOpening(token: Token): boolean {
@@ -1190,7 +1269,9 @@ class Parser {
       const token = this.peek();
       if (this.isOp('*')) {
         if (sawKeywordUnpacking) throw this.error('iterable argument unpacking follows keyword argument unpacking', token);
-        args.push(this.starExpression());
+        this.next();
+        const value = this.expression();
+        args.push({ kind: 'Starred', value, ctx: 'Load', ...this.span(token) });
       } else if (this.isOp('**')) {
         this.next();
         const value = this.expression();
@@ -1204,7 +1285,7 @@ class Parser {
         names.add(token.text);
         keywords.push({ kind: 'keyword', arg: token.text, value, ...this.span(token) });
       } else {
-        let e = this.namedExpression();
+        let e = this.namedExpression(true);
         if (this.isKeyword('for')) {
           const generators = this.comprehensionClauses();
           const from = open ?? e;
@@ -1237,7 +1318,10 @@ class Parser {
   /** Inside `[...]` of a subscript: one slice or expression, or a tuple of them. */
   private slices(): A.Expr {
     const first = this.slice();
-    if (!this.isOp(',')) return first;
+    if (!this.isOp(',')) {
+      // `x[*a]` indexes with a tuple
+      return first.kind === 'Starred' ? { kind: 'Tuple', elts: [first], ctx: 'Load', ...this.span(first) } : first;
+    }
     const elts = [first];
     while (this.eatOp(',')) {
       if (this.isOp(']')) break;
@@ -1583,7 +1667,11 @@ class Parser {
     if (brackets.length > 0) throw this.fstringError(`f-string: unmatched '${String.fromCharCode(brackets[brackets.length - 1])}'`);
     if (pos >= end) throw this.fstringError("f-string: expecting '}'");
     const exprEnd = pos;
-    if (s.slice(exprStart, exprEnd).trim() === '') throw this.fstringError('f-string: empty expression not allowed');
+    if (isBlank(s, exprStart, exprEnd)) {
+      const c = s.charCodeAt(exprEnd);
+      if (c === 33 || c === 58 || c === 61) throw this.fstringError(`f-string: expression required before '${s[exprEnd]}'`);
+      throw this.fstringError('f-string: empty expression not allowed');
+    }
     const value = this.fstringExpression(exprStart, exprEnd, exprLine, exprStart - exprLineStart);
 
     let selfDocumenting: string | null = null;
@@ -1658,10 +1746,13 @@ class Parser {
     }
   }
 
-  /** f-string errors are reported at the string (CPython 3.11 does not locate them further). */
+  /**
+   * An error in an f-string's own syntax: CPython 3.11 reports it on the line of the furthest
+   * token read, the one after the string.
+   */
   private fstringError(message: string): PythonSyntaxError {
-    const token = this.tokens[this.index > 0 ? this.index - 1 : 0];
-    return this.error(message, token);
+    const furthest = this.mainTokens[this.fstringDepth > 0 ? this.outerFurthest : this.furthest];
+    return this.error(message, { lineno: furthest.lineno, col_offset: furthest.col_offset });
   }
 
   // ---------------------------------------------------------------- positions and state
@@ -1698,6 +1789,15 @@ interface SavedState {
   endCol: number;
   depth: number;
   compileError: PythonSyntaxError | null;
+}
+
+/** Only the whitespace CPython's parser skips in an f-string field: space, tab, newline, form feed. */
+function isBlank(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 12) return false;
+  }
+  return true;
 }
 
 function isPythonSpace(c: number): boolean {
