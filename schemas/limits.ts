@@ -13,6 +13,7 @@ export const LimitsSchema = z.object({
   maxDepth: z.number().int().positive(),
   maxFunctions: z.number().int().positive(),
   maxBatchItems: z.number().int().positive(),
+  maxAnswerBytes: z.number().int().positive(),
 });
 
 export type Limits = z.infer<typeof LimitsSchema>;
@@ -29,4 +30,6 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxDepth: 64,
   maxFunctions: 16,
   maxBatchItems: 256,
+  // As much as a client may send: 8 MiB carries about a million float32 values in base64.
+  maxAnswerBytes: 8 * 1024 * 1024,
 });

@@ -23,8 +23,8 @@ import { plotRoutes } from './routes/plot.js';
 export interface AppOptions {
   limits?: Limits;
   logger?: FastifyServerOptions['logger'];
-  /** Pool, budget, shedding, rate limit; each defaults to its value in src/config.ts. */
-  operations?: Partial<OperationsOptions>;
+  /** Pool, budget, shedding, rate limit; each defaults to its value in src/config.ts (evaluation settings one by one). */
+  operations?: Partial<Omit<OperationsOptions, 'evaluation'>> & { evaluation?: Partial<OperationsOptions['evaluation']> };
 }
 
 export type OperationsOptions = Pick<Config, 'evaluation' | 'overload' | 'rateLimit' | 'requestTimeoutMs' | 'trustProxy'>;
@@ -32,7 +32,8 @@ export type OperationsOptions = Pick<Config, 'evaluation' | 'overload' | 'rateLi
 /** Builds the fastify app: compilers, plugins, routes. Never listens; tests use inject(). */
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const operations: OperationsOptions = { ...loadConfig({}), ...options.operations };
+  const defaults = loadConfig({});
+  const operations: OperationsOptions = { ...defaults, ...options.operations, evaluation: { ...defaults.evaluation, ...options.operations?.evaluation } };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: limits.maxBodyBytes,

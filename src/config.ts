@@ -41,8 +41,17 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino log level'),
   WORKERS: wholeNumber(1, 256).default(defaultWorkers).describe('Evaluation worker threads (default: CPUs - 1, at least 1)'),
   EVALUATION_BUDGET_MS: wholeNumber(10).default(5000).describe('Time one pooled evaluation may run, counted from when a worker starts it, before the worker is stopped (503 timeout)'),
-  INLINE_MAX_WORK: wholeNumber(0).default(20_000).describe('Programs estimated below this work (input elements × program size) run inline; 0 sends everything to the pool'),
+  INLINE_MAX_WORK: wholeNumber(0)
+    .default(50_000)
+    .describe('Work (measured: elements read and written, graph nodes, interpreter steps) a request may do on the event loop; past it the request re-runs in the worker pool. 0 sends everything to the pool'),
+  POOL_MAX_WORK: wholeNumber(1)
+    .default(100_000_000)
+    .describe('Work one pooled evaluation may do before it is stopped with 422 limit-exceeded (bounds its time and memory)'),
+  BATCH_MAX_WORK: wholeNumber(1).default(400_000_000).describe('Work all the items of one batch may do together; items past it are refused with 422 limit-exceeded'),
   POOL_MAX_QUEUE: wholeNumber(0).default(64).describe('Evaluations waiting for a worker before new ones are shed with 503'),
+  POOL_QUEUE_TIMEOUT_MS: wholeNumber(1)
+    .default(1000)
+    .describe('Time an evaluation may wait for a free worker before it is shed with 503 overloaded'),
   REQUEST_TIMEOUT_MS: wholeNumber(0).default(30_000).describe('Time to receive a whole request from the client (slow clients; 0 = none)'),
   MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0).default(1000).describe('Event loop delay above which requests are shed with 503 (0 = off)'),
   RETRY_AFTER_SECONDS: wholeNumber(1).default(5).describe('Retry-After sent with 503 answers'),
@@ -55,9 +64,18 @@ export const EnvSchema = z.object({
 
 export interface EvaluationConfig {
   workers: number;
+  /** Time a pooled evaluation may run, from when a worker starts it. */
   budgetMs: number;
+  /** Work a request may do inline before it moves to the pool (0: everything pooled). */
   inlineMaxWork: number;
+  /** Work a pooled evaluation may do. */
+  poolMaxWork: number;
+  /** Work all items of a batch may do together. */
+  batchMaxWork: number;
+  /** Evaluations waiting for a worker before new ones are shed. */
   maxQueue: number;
+  /** Time an evaluation may wait for a worker before it is shed. */
+  queueTimeoutMs: number;
 }
 
 export interface OverloadConfig {
@@ -108,7 +126,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
     limits: Object.freeze(limits),
-    evaluation: { workers: e.WORKERS, budgetMs: e.EVALUATION_BUDGET_MS, inlineMaxWork: e.INLINE_MAX_WORK, maxQueue: e.POOL_MAX_QUEUE },
+    evaluation: {
+      workers: e.WORKERS,
+      budgetMs: e.EVALUATION_BUDGET_MS,
+      inlineMaxWork: e.INLINE_MAX_WORK,
+      poolMaxWork: e.POOL_MAX_WORK,
+      batchMaxWork: e.BATCH_MAX_WORK,
+      maxQueue: e.POOL_MAX_QUEUE,
+      queueTimeoutMs: e.POOL_QUEUE_TIMEOUT_MS,
+    },
     overload: { maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS, retryAfterSeconds: e.RETRY_AFTER_SECONDS },
     rateLimit: e.RATE_LIMIT_MAX > 0 ? { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS } : null,
   };

@@ -19,6 +19,8 @@ export const PROBLEMS = {
   'too-many-requests': { status: 429, title: 'Too many requests' },
   'overloaded': { status: 503, title: 'The service is overloaded' },
   'timeout': { status: 503, title: 'The evaluation exceeded its time budget' },
+  // nginx's 499: the answer is never delivered; the status only shows in logs and metrics.
+  'client-closed': { status: 499, title: 'The client closed the request' },
   'internal': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -45,7 +47,7 @@ export interface ProblemExtras {
 }
 
 /** Python exception classes engine errors map to. */
-export type PythonErrorType = 'RuntimeError' | 'IndexError' | 'TypeError' | 'ValueError' | 'ZeroDivisionError';
+export type PythonErrorType = 'RuntimeError' | 'IndexError' | 'TypeError' | 'ValueError' | 'ZeroDivisionError' | 'NotImplementedError' | 'AssertionError';
 
 /**
  * An error whose message is meant for the client. The engine throws these with

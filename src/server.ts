@@ -31,4 +31,7 @@ closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log }, async ({ sign
   app.log.info('closed');
 });
 
+// Every worker thread started before traffic, so no request waits for one to boot.
+await app.ready();
+await app.evaluation.warm();
 await app.listen({ port: config.port, host: config.host });

@@ -3,23 +3,45 @@ import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { EvaluationConfig } from '../config.js';
+import { WorkLimitExceeded, workDone } from '../engine/meter.js';
 import { type ProblemCode, ProblemError, type ProblemExtras } from '../errors.js';
-import { mayGrow, type ProgramSize, programSize, TASKS, type TaskInput, type TaskKind, type TaskOutcome, type TaskOutput, type TaskPrograms } from './tasks.js';
+import { performTask, refuseAnswerBeforeRunning, type TaskInput, type TaskKind, type TaskOutcome, type TaskResult, taskOf } from './tasks.js';
+import type { WorkerTask } from './worker.js';
 
 export type RunMode = 'inline' | 'pool';
-export type RunOutcome = 'ok' | 'problem' | 'timeout' | 'shed' | 'error';
+export type RunOutcome = 'ok' | 'problem' | 'timeout' | 'shed' | 'cancelled' | 'error';
 
 export interface Measurement {
   kind: TaskKind;
+  /** Where the answer was computed: inline, or in the pool (after an inline start that passed the inline limit, or directly). */
   mode: RunMode;
   outcome: RunOutcome;
   seconds: number;
-  size: ProgramSize;
+  /** Work done (meter units), inline and pooled together; 0 when unknown (a stopped worker). */
+  work: number;
 }
 
-export interface Plan {
+export interface RunOptions {
+  /** Aborted when the client has gone: a queued task leaves the queue, a running one is stopped. */
+  signal?: AbortSignal;
+  /** At most this much work (default: the pool's limit); a batch passes what is left of its own. */
+  maxWork?: number;
+  /** The limit `maxWork` stands for, named in the problem when it is passed. */
+  maxWorkName?: string;
+  /** Told the work done, whether the task succeeded or failed (0 for a task stopped in a worker). */
+  onWork?: (work: number) => void;
+}
+
+/** A task's answer, where it ran and the work it took. */
+export interface RunResult extends TaskResult {
   mode: RunMode;
-  size: ProgramSize;
+}
+
+/** The client closed the request before its answer: the evaluation was cancelled and nothing is sent. */
+export class EvaluationCancelled extends ProblemError {
+  constructor() {
+    super('client-closed', 'the client closed the request; its evaluation was cancelled');
+  }
 }
 
 /** The worker file next to this one: worker.js in dist/; from TypeScript sources a loader that brings tsx into the thread. */
@@ -27,9 +49,14 @@ const ownExtension = extname(fileURLToPath(import.meta.url));
 const workerFile = new URL(ownExtension === '.ts' ? './worker_from_source.mjs' : './worker.js', import.meta.url).href;
 
 /**
- * Runs tasks inline when they are small, otherwise in a piscina worker pool
- * under a time budget: a task over budget has its worker terminated and
- * answers 503 `timeout`; a full queue answers 503 `overloaded`.
+ * Decides where a request runs from the work it does, measured as it runs
+ * (src/engine/meter.ts), never from its text: every request starts inline
+ * under a small work limit (INLINE_MAX_WORK); one that passes it is stopped
+ * and re-run from the start in a piscina worker (programs are deterministic),
+ * under the pool's work limit (422 limit-exceeded past it, which also bounds
+ * memory and graph size) and a time budget (503 timeout). Waiting for a worker
+ * has a deadline (503 overloaded), a full queue sheds at once, and a task whose
+ * client has gone is taken out of the queue or stopped.
  */
 export class EvaluationRunner {
   readonly config: EvaluationConfig;
@@ -38,6 +65,8 @@ export class EvaluationRunner {
   private closed = false;
   /** Pooled tasks submitted and not yet settled: running plus waiting. */
   private inPool = 0;
+  /** Pooled tasks a worker has started and not yet settled. */
+  private running = 0;
 
   constructor(config: EvaluationConfig) {
     this.config = config;
@@ -67,43 +96,62 @@ export class EvaluationRunner {
   }
 
   /**
-   * Inline when the estimated work (input elements × nodes × runs) is small;
-   * programs that can make tensors larger than their inputs never run inline:
-   * they may be slow however small they look.
+   * Runs one task and answers with its rendered answer (JSON text or SVG),
+   * where it ran and its work. Errors are ProblemErrors: 422 for the program
+   * (limit-exceeded for maxAnswerBytes or a work limit), 503 timeout or
+   * overloaded, EvaluationCancelled when the client has gone.
    */
-  runsInline(kind: TaskKind, programs: TaskPrograms, size: ProgramSize): boolean {
-    const task = TASKS[kind];
-    if (this.config.inlineMaxWork === 0 || ('alwaysPooled' in task && task.alwaysPooled)) return false;
-    if (programs.programs.some(mayGrow)) return false;
-    return Math.max(1, size.elements) * Math.max(1, size.nodes) * Math.max(1, size.runs) <= this.config.inlineMaxWork;
-  }
-
-  /** Where a task will run and how large it is, decided from the request alone. */
-  plan<K extends TaskKind>(kind: K, input: TaskInput<K>): Plan {
-    const programs = (TASKS[kind].programs as (input: TaskInput<K>) => TaskPrograms)(input);
-    const size = programSize(programs);
-    return { size, mode: this.runsInline(kind, programs, size) ? 'inline' : 'pool' };
-  }
-
-  async run<K extends TaskKind>(kind: K, input: TaskInput<K>, plan: Plan = this.plan(kind, input)): Promise<TaskOutput<K>> {
-    const { mode, size } = plan;
+  async run<K extends TaskKind>(kind: K, input: TaskInput<K>, options: RunOptions = {}): Promise<RunResult> {
     const started = performance.now();
+    const maxWork = Math.min(options.maxWork ?? this.config.poolMaxWork, this.config.poolMaxWork);
+    const maxWorkName = options.maxWork !== undefined && options.maxWork < this.config.poolMaxWork ? (options.maxWorkName ?? 'maxWork') : 'poolMaxWork';
+    let mode: RunMode = 'inline';
     let outcome: RunOutcome = 'error';
+    let work = 0;
     try {
-      const value = mode === 'inline' ? await (TASKS[kind].run as (input: TaskInput<K>) => TaskOutput<K> | Promise<TaskOutput<K>>)(input) : await this.runInPool<K>(kind, input);
+      refuseAnswerBeforeRunning(kind, input);
+      const inlineLimit = taskOf(kind).pooledOnly ? 0 : Math.min(this.config.inlineMaxWork, maxWork);
+      if (inlineLimit > 0) {
+        // The metered part runs before performTask returns its promise: the counter's growth is its work.
+        const before = workDone();
+        const inline = performTask(kind, input, inlineLimit);
+        work = workDone() - before;
+        try {
+          const result = await inline;
+          outcome = 'ok';
+          return { ...result, mode };
+        } catch (error) {
+          if (!(error instanceof WorkLimitExceeded)) throw error;
+          // The request's own limit (a batch's last units), not the inline line: nothing more may run.
+          if (inlineLimit >= maxWork) throw workLimitProblem(maxWork, maxWorkName);
+        }
+      }
+      mode = 'pool';
+      const result = await this.runInPool(kind, input, maxWork, maxWorkName, options.signal, (pooledWork) => {
+        work += pooledWork;
+      });
       outcome = 'ok';
-      return value;
+      return { ...result, work, mode };
     } catch (error) {
       outcome = outcomeOf(error);
       throw error;
     } finally {
-      const measurement = { kind, mode, outcome, seconds: (performance.now() - started) / 1000, size };
+      options.onWork?.(work);
+      const measurement: Measurement = { kind, mode, outcome, seconds: (performance.now() - started) / 1000, work };
       for (const listener of this.listeners) listener(measurement);
     }
   }
 
-  private async runInPool<K extends TaskKind>(kind: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
+  private async runInPool(
+    kind: TaskKind,
+    input: unknown,
+    workLimit: number,
+    workLimitName: string,
+    signal: AbortSignal | undefined,
+    onWork: (work: number) => void,
+  ): Promise<TaskResult> {
     if (this.closed) throw new ProblemError('overloaded', 'the service is shutting down');
+    if (signal?.aborted) throw new EvaluationCancelled();
     // Counted here rather than left to piscina, whose queue bound counts threads still starting as room.
     if (this.saturated) {
       throw new ProblemError('overloaded', `every worker is busy and ${this.queueDepth} evaluations are waiting; try again later`, {
@@ -111,36 +159,74 @@ export class EvaluationRunner {
       });
     }
     const pool = this.ensurePool();
-    const budget = this.config.budgetMs;
+    const { budgetMs, queueTimeoutMs } = this.config;
+    // Why the task was stopped, if it was: the first reason wins.
+    let stopped: 'queue' | 'budget' | 'client' | null = null;
+    const controller = new AbortController();
+    const stop = (reason: 'queue' | 'budget' | 'client') => {
+      if (stopped !== null) return;
+      stopped = reason;
+      controller.abort();
+    };
     // The budget counts from the moment a worker starts the task, not from the
     // queue: the worker says so on a port of its own, and the clock starts then.
-    const { port1: started, port2: startedInWorker } = new MessageChannel();
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    started.once('message', () => {
-      timer = setTimeout(() => controller.abort(), budget);
-      started.close();
+    // Until then the queue's deadline runs: waiting behind busy workers is shed
+    // past it, while waiting for threads that are still starting is not.
+    const { port1: startedPort, port2: startedInWorker } = new MessageChannel();
+    let began = false;
+    const queueDeadline = () => {
+      if (this.running > 0) stop('queue');
+      else timer = setTimeout(queueDeadline, queueTimeoutMs);
+    };
+    let timer: NodeJS.Timeout = setTimeout(queueDeadline, queueTimeoutMs);
+    startedPort.once('message', () => {
+      began = true;
+      this.running += 1;
+      clearTimeout(timer);
+      timer = setTimeout(() => stop('budget'), budgetMs);
+      startedPort.close();
     });
-    let outcome: TaskOutcome<TaskOutput<K>>;
+    const onClientGone = () => stop('client');
+    signal?.addEventListener('abort', onClientGone, { once: true });
+    let outcome: TaskOutcome;
     this.inPool += 1;
     try {
-      outcome = await pool.run({ kind, input, started: startedInWorker }, { signal: controller.signal, transferList: [startedInWorker] });
+      const task: WorkerTask = { kind, input: input as WorkerTask['input'], workLimit, started: startedInWorker };
+      outcome = await pool.run(task, { signal: controller.signal, transferList: [startedInWorker] });
     } catch (error) {
-      throw poolFailure(error, budget);
+      throw poolFailure(error, stopped, this.config);
     } finally {
       this.inPool -= 1;
+      if (began) this.running -= 1;
       clearTimeout(timer);
-      started.close();
+      startedPort.close();
+      signal?.removeEventListener('abort', onClientGone);
     }
-    if (outcome.ok) return outcome.value;
-    if (outcome.error.kind === 'range') throw new RangeError(outcome.error.message);
-    throw new ProblemError(outcome.error.code as ProblemCode, outcome.error.message, outcome.error.extras as ProblemExtras);
+    if (outcome.ok) {
+      onWork(outcome.value.work);
+      return outcome.value;
+    }
+    onWork(outcome.work);
+    const failure = outcome.error;
+    if (failure.kind === 'work-limit') throw workLimitProblem(failure.limit, workLimitName);
+    if (failure.kind === 'range') throw new RangeError(failure.message);
+    throw new ProblemError(failure.code as ProblemCode, failure.message, failure.extras as ProblemExtras);
+  }
+
+  /**
+   * Starts every worker thread and waits until each has run a task: a server
+   * does this before it takes traffic, so a thread's start-up never counts
+   * as time a request waited in the queue.
+   */
+  async warm(): Promise<void> {
+    const pool = this.ensurePool();
+    await Promise.all(Array.from({ length: this.config.workers }, () => pool.run({ warm: true })));
   }
 
   private ensurePool(): Piscina {
     this.pool ??= new Piscina({
       filename: workerFile,
-      minThreads: 1,
+      minThreads: this.config.workers,
       maxThreads: this.config.workers,
       idleTimeout: 60_000,
       // A thread stuck in a task that ignores the budget is replaced, not waited for.
@@ -156,16 +242,32 @@ export class EvaluationRunner {
   }
 }
 
+/** 422 limit-exceeded for a run that did more work than `limit`. */
+export function workLimitProblem(limit: number, name: string): ProblemError {
+  return new ProblemError(
+    'limit-exceeded',
+    `the program does more work than this service allows: more than ${limit} units (tensor elements read and written, graph nodes, interpreter steps; limit ${name})`,
+    { limit: { name, value: limit } },
+  );
+}
+
 function outcomeOf(error: unknown): RunOutcome {
+  if (error instanceof EvaluationCancelled) return 'cancelled';
   if (error instanceof ProblemError) return error.code === 'timeout' ? 'timeout' : error.code === 'overloaded' ? 'shed' : 'problem';
   return error instanceof RangeError ? 'problem' : 'error';
 }
 
-function poolFailure(error: unknown, budgetMs: number): Error {
+function poolFailure(error: unknown, stopped: 'queue' | 'budget' | 'client' | null, config: EvaluationConfig): Error {
   const err = error as Error & { code?: string };
-  if (err?.name === 'AbortError') {
-    return new ProblemError('timeout', `the evaluation did not finish within its budget of ${budgetMs} ms and was stopped`, {
-      limit: { name: 'evaluationBudgetMs', value: budgetMs },
+  if (stopped === 'client') return new EvaluationCancelled();
+  if (stopped === 'queue') {
+    return new ProblemError('overloaded', `no worker was free within ${config.queueTimeoutMs} ms; try again later`, {
+      limit: { name: 'poolQueueTimeoutMs', value: config.queueTimeoutMs },
+    });
+  }
+  if (stopped === 'budget' || err?.name === 'AbortError') {
+    return new ProblemError('timeout', `the evaluation did not finish within its budget of ${config.budgetMs} ms and was stopped`, {
+      limit: { name: 'evaluationBudgetMs', value: config.budgetMs },
     });
   }
   if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {

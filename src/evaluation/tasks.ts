@@ -3,42 +3,55 @@ import type { GradcheckAnswer, GradcheckRequest } from '../../schemas/gradcheck.
 import type { Limits } from '../../schemas/limits.js';
 import type { PlotRequest } from '../../schemas/plot.js';
 import type { EvaluateAnswer, EvaluateRequest } from '../../schemas/program.js';
+import { withWorkMeter } from '../engine/meter.js';
 import { checkSubmission } from '../grading/check.js';
-import { gradcheck, MAX_GRADCHECK_RUNS } from '../grading/gradcheck.js';
+import { gradcheck } from '../grading/gradcheck.js';
+import type { PlotSeries } from '../plot/sample.js';
 import { samplePlot } from '../plot/sample.js';
 import { inputElements } from '../program/inputs.js';
 import { evaluateProgram } from '../program/run.js';
+import { type RunAnswer, runLimitsOf, runNotebook } from '../python/run.js';
+import { type AnswerEncoding, refuseAnswerOf, serializeAnswer } from './answer.js';
 
 /**
- * THE table of work that may run off the event loop. The worker and the inline
- * runner both dispatch through it, so a task behaves the same wherever it runs.
- * Inputs and outputs cross a thread boundary by structured clone: plain data
- * only (objects, arrays, strings, typed arrays), never class instances or Maps.
+ * THE table of work a request can ask for. The inline runner and the pool's
+ * worker both go through performTask, so a task behaves the same wherever it
+ * runs. Inputs and results cross a thread boundary by structured clone: plain
+ * data only (objects, arrays, strings, typed arrays), never class instances.
+ *
+ * Adding a kind: an entry with `run` (synchronous: the work meter measures
+ * exactly it; its answer is sent as JSON under maxAnswerBytes), and a task
+ * input type with `limits`. Routes then call answerTask(request, reply, kind, input).
  */
-export interface TaskDefinition<Input, Output> {
-  run(input: Input): Output | Promise<Output>;
-  /** The programs the task runs and how often, read from the request alone (before anything runs). */
-  programs(input: Input): TaskPrograms;
-  /** Always runs in the pool, whatever its programs cost (work the program size does not show). */
-  alwaysPooled?: boolean;
+export interface TaskDefinition<Input extends TaskInputBase, Answer> {
+  /** The work itself, synchronous, so that the work meter measures exactly it (and nothing of another request). */
+  run(input: Input): Answer;
+  /** Turns the answer into what is sent (default: JSON within maxAnswerBytes); runs after the meter, in the same thread. */
+  render?(answer: Answer, input: Input): Promise<RenderedAnswer> | RenderedAnswer;
+  /**
+   * Values the answer will carry at least, read from the request alone, so an
+   * answer that cannot fit under maxAnswerBytes is refused before anything runs.
+   */
+  answerValues?(input: Input): { elements: number; encoding?: AnswerEncoding; bytesPerElement: number };
+  /** Never inline: part of the task is work the meter does not see (plot's rendering). */
+  pooledOnly?: boolean;
 }
 
-/** The parts of a program the planner reads: its text and the sizes of its inputs. */
-export type ProgramParts = Pick<EvaluateRequest, 'inputs' | 'expr' | 'graph' | 'functions'>;
-
-export interface TaskPrograms {
-  programs: ProgramParts[];
-  /** How many times the task runs them (a check once per point, a gradcheck once per perturbed element). */
-  runs: number;
+/** Every task input carries the request's limits (maxAnswerBytes among them). */
+export interface TaskInputBase {
+  limits: Limits;
 }
 
-export interface ProgramSize {
-  /** Tensor elements the inputs hold (the largest of the task's programs). */
-  elements: number;
-  /** Statements or graph nodes (for expressions: a bound from the source, operators and calls), over all the task's programs. */
-  nodes: number;
-  /** How many times the task runs its programs. */
-  runs: number;
+/** What a task sends: text (JSON, or SVG for plots) and details for the request's log line. */
+export interface RenderedAnswer {
+  text: string;
+  contentType: 'json' | 'svg';
+  details?: Record<string, string | number>;
+}
+
+/** A rendered answer and the work it took (work meter units). */
+export interface TaskResult extends RenderedAnswer {
+  work: number;
 }
 
 export interface EvaluateTask {
@@ -53,105 +66,108 @@ export interface GradcheckTask {
   request: GradcheckRequest;
   limits: Limits;
 }
+/** Notebook cells (POST /v1/run), already split into cells. */
+export interface RunTask {
+  request: { cells: string[] };
+  limits: Limits;
+}
 export interface PlotTask {
   /** The full form (inputs, axis): routes turn the shorthands into it. */
   request: PlotRequest;
   limits: Limits;
 }
-/** The rendered chart, and what was plotted (for the request's log line). */
-export interface PlotOutput {
-  svg: string;
-  axis: string;
-  of: string;
-  points: number;
-}
 
-/** Operators, calls and statement separators bound the nodes an expression lowers to. */
-function expressionNodes(source: string): number {
-  return Math.max(1, (source.match(/[-+*/@(=;\n]/g) ?? []).length);
-}
+const BYTES_PER_ELEMENT = { float32: 4, float64: 8 } as const;
 
-function programNodes(program: ProgramParts): number {
-  const functionNodes = Object.values(program.functions ?? {}).reduce(
-    (n, f) => n + expressionNodes(f.forward) + f.backward.reduce((m, b) => m + expressionNodes(b), 0),
-    0,
-  );
-  return (program.expr !== undefined ? expressionNodes(program.expr) : (program.graph?.length ?? 0)) + functionNodes;
-}
-
-function programElements(program: ProgramParts): number {
-  return Object.values(program.inputs).reduce<number>((n, spec) => n + inputElements(spec), 0);
-}
-
-export function programSize({ programs, runs }: TaskPrograms): ProgramSize {
-  return {
-    elements: programs.reduce((n, p) => Math.max(n, programElements(p)), 0),
-    nodes: programs.reduce((n, p) => n + programNodes(p), 0),
-    runs,
-  };
-}
-
-/** Ops that can make tensors larger than the program's inputs. */
-const GROWS = /\bexpand\b/;
-
-/** Looks only at program text (never at input data, which may be large). */
-export function mayGrow(program: ProgramParts): boolean {
-  if (program.expr !== undefined && GROWS.test(program.expr)) return true;
-  if (program.graph?.some((node) => GROWS.test(node.op))) return true;
-  return Object.values(program.functions ?? {}).some((f) => GROWS.test(f.forward) || f.backward.some((b) => GROWS.test(b)));
-}
-
-/** The submission's inputs, given and random: the reference runs on the same ones. */
-function checkPrograms({ request }: CheckTask): TaskPrograms {
-  const points = typeof request.points === 'number' ? request.points : (request.points?.count ?? 0);
-  const reference = request.reference ? [{ ...request.reference, inputs: request.submission.inputs }] : [];
-  return { programs: [request.submission, ...reference], runs: 1 + points };
-}
-
-/** One forward for the output, then (at most) a backward per output element and two forwards per input element. */
-function gradcheckPrograms({ request }: GradcheckTask): TaskPrograms {
-  const elements = programElements(request.program);
-  return { programs: [request.program], runs: Math.min(MAX_GRADCHECK_RUNS, 1 + 2 * elements) };
+/** The inputs an evaluate answer echoes (all of them unless `outputs` picks), when it reports their data. */
+function evaluateAnswerValues({ request }: EvaluateTask) {
+  const echoesData = request.fields === undefined || request.fields.includes('data');
+  const names = request.outputs ?? Object.keys(request.inputs);
+  let elements = 0;
+  let bytesPerElement = 8;
+  if (echoesData) {
+    for (const name of names) {
+      if (!Object.hasOwn(request.inputs, name)) continue;
+      const spec = request.inputs[name];
+      elements += inputElements(spec);
+      if (typeof spec === 'object' && !Array.isArray(spec)) bytesPerElement = Math.min(bytesPerElement, BYTES_PER_ELEMENT[spec.dtype] ?? 8);
+      else bytesPerElement = 4;
+    }
+  }
+  return { elements, encoding: request.encoding, bytesPerElement };
 }
 
 export const TASKS = {
   evaluate: {
     run: ({ request, limits }: EvaluateTask): EvaluateAnswer => evaluateProgram(request, limits),
-    programs: ({ request }: EvaluateTask): TaskPrograms => ({ programs: [request], runs: 1 }),
+    answerValues: evaluateAnswerValues,
   } satisfies TaskDefinition<EvaluateTask, EvaluateAnswer>,
 
   // A check runs the submission (and the reference) once per point, all in the same task.
   check: {
     run: ({ request, limits }: CheckTask): CheckAnswer => checkSubmission(request, limits, (program) => evaluateProgram(program, limits)),
-    programs: checkPrograms,
   } satisfies TaskDefinition<CheckTask, CheckAnswer>,
 
   gradcheck: {
     run: ({ request, limits }: GradcheckTask): GradcheckAnswer => gradcheck(request, limits),
-    programs: gradcheckPrograms,
   } satisfies TaskDefinition<GradcheckTask, GradcheckAnswer>,
 
-  // Samples the function and its derivative (two evaluations), then renders the chart with vega:
-  // rendering holds the thread for 20-160 ms (200 to 10,000 points) without a turn of the event
-  // loop, so plots never run inline. vega is loaded on a worker's first plot (about 0.2 s), so
-  // workers that never plot, and the main thread, do not pay for it.
+  // Notebook cells through the Python interpreter: student errors are part of the answer.
+  run: {
+    run: ({ request, limits }: RunTask): RunAnswer => runNotebook(request.cells, runLimitsOf(limits)),
+  } satisfies TaskDefinition<RunTask, RunAnswer>,
+
+  // Samples the function and its derivative (two evaluations, metered), then renders the chart
+  // with vega: rendering holds the thread for 20-160 ms (200 to 10,000 points) without a turn of
+  // the event loop and without charging the meter, so plots never run inline. vega is loaded on
+  // a worker's first plot (about 0.2 s), so workers that never plot, and the main thread, do not pay for it.
   plot: {
-    run: async ({ request, limits }: PlotTask): Promise<PlotOutput> => {
-      const series = samplePlot(request, limits);
+    run: ({ request, limits }: PlotTask): PlotSeries => samplePlot(request, limits),
+    render: async (series: PlotSeries, { request }: PlotTask): Promise<RenderedAnswer> => {
       const { chartTitle, renderChartSvg } = await import('../plot/chart.js');
       const svg = await renderChartSvg(series, { title: chartTitle(request) });
-      return { svg, axis: series.axis, of: series.of, points: series.x.length };
+      return { text: svg, contentType: 'svg', details: { axis: series.axis, of: series.of, points: series.x.length } };
     },
-    programs: ({ request }: PlotTask): TaskPrograms => ({ programs: [request], runs: 2 }),
-    alwaysPooled: true,
-  } satisfies TaskDefinition<PlotTask, PlotOutput>,
+    pooledOnly: true,
+  } satisfies TaskDefinition<PlotTask, PlotSeries>,
 };
 
 export type TaskKind = keyof typeof TASKS;
 export type TaskInput<K extends TaskKind> = Parameters<(typeof TASKS)[K]['run']>[0];
-export type TaskOutput<K extends TaskKind> = Awaited<ReturnType<(typeof TASKS)[K]['run']>>;
+
+/** The table entry of a kind, seen through the common interface. */
+export function taskOf(kind: TaskKind): TaskDefinition<TaskInputBase, unknown> {
+  const task = (TASKS as Record<string, TaskDefinition<TaskInputBase, unknown>>)[kind];
+  if (task === undefined || !Object.hasOwn(TASKS, kind)) throw new Error(`unknown task kind ${String(kind)}`);
+  return task;
+}
+
+/** Refuses, before anything runs, a task whose answer cannot fit under maxAnswerBytes. */
+export function refuseAnswerBeforeRunning(kind: TaskKind, input: TaskInputBase): void {
+  const values = taskOf(kind).answerValues?.(input);
+  if (values) refuseAnswerOf(values.elements, values.encoding, values.bytesPerElement, input.limits);
+}
+
+/**
+ * Runs a task's work under a meter of `workLimit` units (WorkLimitExceeded past
+ * it), then renders its answer. The metered part is synchronous.
+ */
+export async function performTask(kind: TaskKind, input: TaskInputBase, workLimit: number): Promise<TaskResult> {
+  const task = taskOf(kind);
+  const { value: answer, work } = withWorkMeter(workLimit, () => task.run(input));
+  if (task.render) return { ...(await task.render(answer, input)), work };
+  return { text: serializeAnswer(answer, input.limits.maxAnswerBytes), contentType: 'json', work };
+}
 
 /** What crosses the thread boundary: errors travel as data, since classes do not survive structured clone. */
-export type TaskOutcome<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { kind: 'problem'; code: string; message: string; extras: unknown } | { kind: 'range'; message: string } };
+export type TaskOutcome =
+  | { ok: true; value: TaskResult }
+  | {
+      ok: false;
+      /** Work done before the failure. */
+      work: number;
+      error:
+        | { kind: 'problem'; code: string; message: string; extras: unknown }
+        | { kind: 'range'; message: string }
+        | { kind: 'work-limit'; limit: number; work: number };
+    };

@@ -95,7 +95,8 @@ function analyticalJacobians(output: Tensor, inputs: readonly Tensor[]): Jacobia
   for (let i = 0; i < output.numel; i++) {
     const direction = zerosTensor(output.shape, output.dtype);
     direction.data[i] = 1;
-    const grads = grad([output], inputs, { gradOutputs: [direction], allowUnused: true });
+    // One backward per output element through the same graph: it must be kept (retain_graph=True, as torch's gradcheck).
+    const grads = grad([output], inputs, { gradOutputs: [direction], allowUnused: true, retainGraph: true });
     grads.forEach((g, j) => {
       if (g) for (let k = 0; k < g.numel; k++) jacobians[j][k][i] = g.data[k];
     });

@@ -1,12 +1,18 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EvaluationConfig } from '../config.js';
-import { EvaluationRunner } from '../evaluation/runner.js';
-import type { TaskInput, TaskKind, TaskOutput } from '../evaluation/tasks.js';
+import { EvaluationRunner, type RunOptions, type RunResult } from '../evaluation/runner.js';
+import type { TaskInput, TaskKind } from '../evaluation/tasks.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     evaluation: EvaluationRunner;
+  }
+  interface FastifyRequest {
+    /** Work the request's tasks did and where they ran (set by runEvaluation; summed over a batch's items). */
+    evaluationWork: { work: number; mode: string } | null;
+    /** Aborted when the client closes the request before its answer (made on first use). */
+    clientGone: AbortSignal | null;
   }
 }
 
@@ -14,30 +20,66 @@ declare module 'fastify' {
 async function evaluation(app: FastifyInstance, options: { config: EvaluationConfig }): Promise<void> {
   const runner = new EvaluationRunner(options.config);
   app.decorate('evaluation', runner);
+  app.decorateRequest('evaluationWork', null);
+  app.decorateRequest('clientGone', null);
   app.addHook('onClose', async () => runner.close());
 }
 
 export default fp(evaluation, { name: 'evaluation' });
 
 /**
- * Runs one task for a request through the app's runner (inline or in the pool,
- * under the time budget) and records its size for the request's log line
- * (summed when a request runs several, as a batch does).
+ * A signal aborted when the response closes before it was sent: the client
+ * disconnected, so its queued or running evaluation is cancelled.
+ */
+function clientGoneSignal(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+  if (request.clientGone) return request.clientGone;
+  const controller = new AbortController();
+  const response = reply.raw;
+  const onClose = () => {
+    if (!response.writableFinished) controller.abort();
+  };
+  if (response.destroyed) controller.abort();
+  else response.once('close', onClose);
+  request.clientGone = controller.signal;
+  return controller.signal;
+}
+
+/**
+ * Runs one task for a request through the app's runner (inline, or in the pool
+ * once it does more than the inline work limit) and records its work for the
+ * request's log line. The task is cancelled if the client goes away.
  * Errors are ProblemErrors (422 for the program, 503 `timeout` or `overloaded`).
  *
- *   const answer = await runEvaluation(request, 'evaluate', { request: body, limits });
+ *   const { text, contentType } = await runEvaluation(request, reply, 'evaluate', { request: body, limits });
  */
-export async function runEvaluation<K extends TaskKind>(request: FastifyRequest, kind: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
-  const runner = request.server.evaluation;
-  const plan = runner.plan(kind, input);
-  const before = request.programSize;
-  request.programSize = before
-    ? {
-        elements: before.elements + plan.size.elements,
-        nodes: before.nodes + plan.size.nodes,
-        runs: before.runs + plan.size.runs,
-        mode: before.mode === plan.mode ? plan.mode : 'mixed',
-      }
-    : { ...plan.size, mode: plan.mode };
-  return runner.run(kind, input, plan);
+export async function runEvaluation<K extends TaskKind>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  kind: K,
+  input: TaskInput<K>,
+  options: Omit<RunOptions, 'signal'> = {},
+): Promise<RunResult> {
+  const signal = clientGoneSignal(request, reply);
+  const record = (work: number, mode: string) => {
+    const before = request.evaluationWork;
+    request.evaluationWork = before ? { work: before.work + work, mode: before.mode === mode ? mode : 'mixed' } : { work, mode };
+  };
+  const result = await request.server.evaluation.run(kind, input, { ...options, signal });
+  record(result.work, result.mode);
+  return result;
+}
+
+const CONTENT_TYPES = { json: 'application/json; charset=utf-8', svg: 'image/svg+xml; charset=utf-8' } as const;
+
+/**
+ * Runs one task and sends its answer as the task rendered it (JSON text made
+ * in the worker is sent as it is, without another serialization).
+ *
+ *   handler: (request, reply) => answerTask(request, reply, 'evaluate', { request: request.body, limits })
+ */
+export async function answerTask<K extends TaskKind>(request: FastifyRequest, reply: FastifyReply, kind: K, input: TaskInput<K>): Promise<void> {
+  const { text, contentType, details } = await runEvaluation(request, reply, kind, input);
+  if (details) request.log.info(details, `${kind} rendered`);
+  // Resolving with nothing after send() is how an async handler answers with text it did not return.
+  reply.type(CONTENT_TYPES[contentType]).send(text);
 }

@@ -43,17 +43,11 @@ async function metrics(app: FastifyInstance): Promise<void> {
     labelNames: ['task', 'mode', 'outcome'],
     buckets: LATENCY_BUCKETS,
   });
-  const programElements = new FastHistogram(register, {
-    name: 'gradserve_program_elements',
-    help: 'Tensor elements in a program\'s inputs',
-    labelNames: [],
-    buckets: [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 4_000_000],
-  });
-  const programNodes = new FastHistogram(register, {
-    name: 'gradserve_program_nodes',
-    help: 'Statements or graph nodes in a program',
-    labelNames: [],
-    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 1_000, 10_000],
+  const evaluationWork = new FastHistogram(register, {
+    name: 'gradserve_evaluation_work',
+    help: 'Work one task did, in work meter units (tensor elements read and written, graph nodes, interpreter steps), by task and where it ran',
+    labelNames: ['task', 'mode'],
+    buckets: [1_000, 10_000, 50_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000],
   });
   new Gauge({
     name: 'gradserve_pool_queue_depth',
@@ -72,10 +66,9 @@ async function metrics(app: FastifyInstance): Promise<void> {
     },
   });
 
-  app.evaluation.onMeasured(({ kind, mode, outcome, seconds, size }) => {
+  app.evaluation.onMeasured(({ kind, mode, outcome, seconds, work }) => {
     evaluationTime.series({ task: kind, mode, outcome }).observe(seconds);
-    programElements.series({}).observe(size.elements);
-    programNodes.series({}).observe(size.nodes);
+    evaluationWork.series({ task: kind, mode }).observe(work);
   });
 
   app.decorateRequest('problemCode', null);

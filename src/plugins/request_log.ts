@@ -42,16 +42,8 @@ export function loggerOptions(level: string): Exclude<FastifyServerOptions['logg
   };
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The program's size, when the request ran one (set by the evaluation runner; summed over a batch's items). */
-    programSize: { elements: number; nodes: number; runs: number; mode: string } | null;
-  }
-}
-
 /** Returns the request id and writes one log line per request: route, status, time, program size. */
 async function requestLog(app: FastifyInstance): Promise<void> {
-  app.decorateRequest('programSize', null);
   // onSend runs for every answer, including ones refused by an earlier hook.
   // Callback hooks: no promise and no extra turn of the microtask queue per request.
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -68,7 +60,8 @@ async function requestLog(app: FastifyInstance): Promise<void> {
       url: request.url,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 100) / 100,
-      ...(request.programSize ? { program: request.programSize } : {}),
+      // The work the request's evaluations did and where they ran (plugins/evaluation.ts).
+      ...(request.evaluationWork ? { evaluation: request.evaluationWork } : {}),
     };
     if (failed) request.log.warn(line, 'request failed');
     else request.log.info(line, 'request completed');

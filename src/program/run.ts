@@ -12,6 +12,7 @@ import { describeEntry, valuesDescribed } from './encode.js';
 import { materializeTogether } from '../engine/kernels/fusion.js';
 import { withAllocationLimits } from '../engine/dtype.js';
 import { DiagnosticsCollector } from '../grading/diagnostics.js';
+import { refuseLargeEvaluateAnswer } from '../evaluation/answer.js';
 
 /** Runs one evaluate request: inputs, program, backward, and the answer PyTorch would give. */
 export function evaluateProgram(request: EvaluateRequest, limits: Limits): EvaluateAnswer {
@@ -30,6 +31,8 @@ function evaluateWithinLimits(request: EvaluateRequest, limits: Limits): Evaluat
   runBackward(request.backward, named, result, diagnostics?.observer);
   const describe = { fields: request.fields, encoding: request.encoding };
   const answered = answeredTensors(named, request.outputs);
+  // maxAnswerBytes: refused before any value is computed or written out.
+  refuseLargeEvaluateAnswer(answered, describe, limits);
   // Every value the answer reads, computed together: pending elementwise chains share loops.
   materializeTogether(answered.flatMap(([, t]) => valuesDescribed(t, describe)));
   return {

@@ -1,10 +1,13 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { batchAnswerSchema, batchRequestSchema } from '../../schemas/batch.js';
+import type { z } from 'zod';
+import { batchAnswerSchema, type BatchRequest, batchRequestSchema } from '../../schemas/batch.js';
+import { MAX_BODY_NESTING } from '../../schemas/depth.js';
 import { CheckAnswer, checkSchemas } from '../../schemas/check.js';
 import type { Limits } from '../../schemas/limits.js';
 import { EvaluateAnswer, programSchemas } from '../../schemas/program.js';
 import { runBatch } from '../grading/batch.js';
+import type { TaskInput } from '../evaluation/tasks.js';
 import { runEvaluation } from '../plugins/evaluation.js';
 import { problemResponses } from './evaluate.js';
 
@@ -18,21 +21,43 @@ const batchResponses = {
 export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
   const { EvaluateRequest } = programSchemas(limits);
   const { CheckRequest } = checkSchemas(limits);
-  // Each item is a task of its own (inline when small, else in the pool under its own time budget);
-  // at most one item per worker runs at once, so a batch never fills the pool's queue by itself.
-  const options = (request: FastifyRequest) => ({ concurrency: request.server.evaluation.config.workers, log: request.log });
+  // Each item is a task of its own (inline while its work is small, else in the pool under its own
+  // time budget); at most one item per worker runs at once, so a batch never fills the pool's queue by
+  // itself. The batch has one work budget (batchMaxWork) and one answer size (maxAnswerBytes) over all items.
+  const answerBatch = async <K extends 'evaluate' | 'check'>(request: FastifyRequest, reply: FastifyReply, kind: K, schema: z.ZodType<TaskInput<K>['request']>) => {
+    const { config } = request.server.evaluation;
+    const text = await runBatch(
+      (request.body as BatchRequest).items,
+      schema,
+      (item, budget, onWork) =>
+        runEvaluation(request, reply, kind, { request: item, limits: { ...limits, maxAnswerBytes: budget.maxAnswerBytes } } as TaskInput<K>, {
+          maxWork: budget.maxWork,
+          maxWorkName: 'batchMaxWork',
+          onWork,
+        }),
+      {
+        concurrency: config.workers,
+        log: request.log,
+        maxWork: config.batchMaxWork,
+        itemMaxWork: config.poolMaxWork,
+        maxAnswerBytes: limits.maxAnswerBytes,
+        signal: request.clientGone ?? undefined,
+        maxNesting: MAX_BODY_NESTING,
+      },
+    );
+    reply.type('application/json; charset=utf-8').send(text);
+  };
 
   app.post('/v1/evaluate/batch', {
     schema: {
       tags: ['evaluate'],
       summary: 'Evaluate up to maxBatchItems programs',
       description:
-        'Each item is an evaluate body, validated and run on its own: the answer keeps the order and gives each item the status and body it would have had alone (problem+json for failures). One bad item never fails the batch.',
+        'Each item is an evaluate body, validated and run on its own: the answer keeps the order and gives each item the status and body it would have had alone (problem+json for failures). One bad item never fails the batch. All items together may do at most batchMaxWork units of work and answer at most maxAnswerBytes; items past either are refused (422 limit-exceeded).',
       body: batchRequestSchema(limits, 'EvaluateRequest'),
       response: { 200: batchAnswerSchema(EvaluateAnswer, 'EvaluateBatchAnswer'), ...batchResponses },
     },
-    handler: async (request) =>
-      runBatch(request.body.items, EvaluateRequest, (item) => runEvaluation(request, 'evaluate', { request: item, limits }), options(request)),
+    handler: (request, reply) => answerBatch(request, reply, 'evaluate', EvaluateRequest),
   });
 
   app.post('/v1/check/batch', {
@@ -40,11 +65,10 @@ export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
       tags: ['grading'],
       summary: 'Grade up to maxBatchItems submissions',
       description:
-        'Each item is a check body, validated and graded on its own; the answer keeps the order and gives each item its status and body (a verdict, or problem+json for a malformed item).',
+        'Each item is a check body, validated and graded on its own; the answer keeps the order and gives each item its status and body (a verdict, or problem+json for a malformed item). All items together may do at most batchMaxWork units of work and answer at most maxAnswerBytes.',
       body: batchRequestSchema(limits, 'CheckRequest'),
       response: { 200: batchAnswerSchema(CheckAnswer, 'CheckBatchAnswer'), ...batchResponses },
     },
-    handler: async (request) =>
-      runBatch(request.body.items, CheckRequest, (item) => runEvaluation(request, 'check', { request: item, limits }), options(request)),
+    handler: (request, reply) => answerBatch(request, reply, 'check', CheckRequest),
   });
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CheckAnswer, checkSchemas } from '../../schemas/check.js';
 import type { Limits } from '../../schemas/limits.js';
-import { runEvaluation } from '../plugins/evaluation.js';
+import { answerTask } from '../plugins/evaluation.js';
 import { problemResponses } from './evaluate.js';
 
 export const checkRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
@@ -15,7 +15,7 @@ export const checkRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
       body: CheckRequest,
       response: { 200: CheckAnswer, ...problemResponses },
     },
-    // The whole check (submission and reference at every point) is one task: inline when small, else in the pool under the time budget.
-    handler: async (request) => runEvaluation(request, 'check', { request: request.body, limits }),
+    // The whole check (submission and reference at every point) is one task, metered as one.
+    handler: (request, reply) => answerTask(request, reply, 'check', { request: request.body, limits }),
   });
 };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Limits } from '../../schemas/limits.js';
 import { EvaluateAnswer, programSchemas } from '../../schemas/program.js';
 import { Problem } from '../../schemas/problem.js';
-import { runEvaluation } from '../plugins/evaluation.js';
+import { answerTask } from '../plugins/evaluation.js';
 
 export const problemResponses = {
   400: Problem.describe('The body is not JSON or does not have the expected shape.'),
@@ -24,7 +24,7 @@ export const evaluateRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (
       body: EvaluateRequest,
       response: { 200: EvaluateAnswer, ...problemResponses },
     },
-    // Inline when small, else in the worker pool under the time budget (503 `timeout` past it).
-    handler: async (request) => runEvaluation(request, 'evaluate', { request: request.body, limits }),
+    // Inline while its measured work is small, else re-run in the worker pool under its work limit and time budget.
+    handler: (request, reply) => answerTask(request, reply, 'evaluate', { request: request.body, limits }),
   });
 };

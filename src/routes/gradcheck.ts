@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GradcheckAnswer, gradcheckSchemas } from '../../schemas/gradcheck.js';
 import type { Limits } from '../../schemas/limits.js';
-import { runEvaluation } from '../plugins/evaluation.js';
+import { answerTask } from '../plugins/evaluation.js';
 import { problemResponses } from './evaluate.js';
 
 export const gradcheckRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
@@ -15,7 +15,7 @@ export const gradcheckRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async 
       body: GradcheckRequest,
       response: { 200: GradcheckAnswer, ...problemResponses },
     },
-    // Inline when small, else in the worker pool under the time budget (503 `timeout` past it).
-    handler: async (request) => runEvaluation(request, 'gradcheck', { request: request.body, limits }),
+    // Inline while its measured work is small, else re-run in the worker pool under its work limit and time budget.
+    handler: (request, reply) => answerTask(request, reply, 'gradcheck', { request: request.body, limits }),
   });
 };

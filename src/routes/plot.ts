@@ -1,23 +1,14 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Limits } from '../../schemas/limits.js';
 import { type PlotRequest, plotSchemas, PlotSvg } from '../../schemas/plot.js';
 import { Problem } from '../../schemas/problem.js';
-import { runEvaluation } from '../plugins/evaluation.js';
+import { answerTask } from '../plugins/evaluation.js';
 import { problemResponses } from './evaluate.js';
 
-const SVG = 'image/svg+xml; charset=utf-8';
 const svgResponse = { description: 'The chart as SVG.', content: { 'image/svg+xml': { schema: PlotSvg } } };
 
 export const plotRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
   const { PlotRequest, PlotQuery } = plotSchemas(limits);
-
-  // Sampling and rendering both run in the worker pool under the time budget (503 `timeout` past it).
-  const plot = async (request: FastifyRequest, body: PlotRequest): Promise<string> => {
-    const { svg, axis, of, points } = await runEvaluation(request, 'plot', { request: body, limits });
-    request.log.info({ axis, of, points }, 'plot rendered');
-    return svg;
-  };
 
   app.post('/v1/plot', {
     schema: {
@@ -28,7 +19,8 @@ export const plotRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app,
       body: PlotRequest,
       response: { 200: svgResponse, ...problemResponses },
     },
-    handler: async (request, reply) => reply.type(SVG).send(await plot(request, request.body)),
+    // Sampling and rendering both run in the worker pool under the work limit and time budget.
+    handler: (request, reply) => answerTask(request, reply, 'plot', { request: request.body, limits }),
   });
 
   app.get('/v1/plot', {
@@ -42,7 +34,7 @@ export const plotRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app,
     handler: async (request, reply) => {
       const { expr, from, to, steps, axis, of } = request.query;
       const body: PlotRequest = { inputs: { [axis]: { linspace: { start: from, end: to, steps }, dtype: 'float32', requires_grad: true } }, expr, axis, of };
-      return reply.type(SVG).send(await plot(request, body));
+      return answerTask(request, reply, 'plot', { request: body, limits });
     },
   });
 };

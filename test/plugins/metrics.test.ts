@@ -31,7 +31,7 @@ function parse(text: string): Map<string, { labels: string; value: number }[]> {
 }
 
 describe('GET /metrics', () => {
-  it('is Prometheus text with the request, evaluation, program, pool, rejection and process series', async () => {
+  it('is Prometheus text with the request, evaluation, work, pool, rejection and process series', async () => {
     await app.inject({ method: 'POST', url: '/v1/evaluate', payload: { inputs: { x: [1, 2, 3] }, expr: 'y = (x ** 2).sum()' } });
     await app.inject({ method: 'POST', url: '/v1/evaluate', payload: { inputs: { x: 1 }, expr: 'y = (' } });
     await app.inject({ method: 'POST', url: '/v1/evaluate', payload: '{"inputs":', headers: { 'content-type': 'application/json' } });
@@ -54,8 +54,10 @@ describe('GET /metrics', () => {
     expect(rejected).toContainEqual({ labels: '{reason="not-found"}', value: 1 });
 
     expect(series.get('gradserve_evaluation_duration_seconds_count')).toContainEqual({ labels: '{task="evaluate",mode="pool",outcome="ok"}', value: 1 });
-    expect(series.get('gradserve_program_elements_sum')).toContainEqual({ labels: '', value: 3 + 1 });
-    expect(series.get('gradserve_program_nodes_count')).toContainEqual({ labels: '', value: 2 });
+    // the work each task did, measured by the meter (the one that failed to parse did none)
+    expect(series.get('gradserve_evaluation_work_count')).toContainEqual({ labels: '{task="evaluate",mode="pool"}', value: 2 });
+    const work = series.get('gradserve_evaluation_work_sum')!.find((s) => s.labels === '{task="evaluate",mode="pool"}');
+    expect(work?.value).toBeGreaterThan(3);
     expect(series.get('gradserve_pool_queue_depth')).toEqual([{ labels: '', value: 0 }]);
     expect(series.get('gradserve_pool_workers')?.[0].value).toBeGreaterThanOrEqual(1);
 

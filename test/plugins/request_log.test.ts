@@ -31,7 +31,7 @@ describe('request ids and request logs', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['x-request-id']).toBe('grader-42.7');
     const line = lines.find((l) => l.reqId === 'grader-42.7' && l.msg === 'request completed');
-    expect(line).toMatchObject({ level: 30, method: 'POST', route: '/v1/evaluate', status: 200, program: { elements: 1, nodes: expect.any(Number), mode: 'inline' } });
+    expect(line).toMatchObject({ level: 30, method: 'POST', route: '/v1/evaluate', status: 200, evaluation: { work: expect.any(Number), mode: 'inline' } });
     expect(line?.ms).toEqual(expect.any(Number));
   });
 
