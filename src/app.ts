@@ -19,6 +19,7 @@ import { batchRoutes } from './routes/batch.js';
 import { healthRoutes } from './routes/health.js';
 import { opsRoutes } from './routes/ops.js';
 import { plotRoutes } from './routes/plot.js';
+import { runRoutes } from './routes/run.js';
 
 export interface AppOptions {
   limits?: Limits;
@@ -68,6 +69,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(checkRoutes, { limits });
   await app.register(batchRoutes, { limits });
   await app.register(plotRoutes, { limits });
+  await app.register(runRoutes, { limits });
   await app.register(staticAssets);
   return app;
 }

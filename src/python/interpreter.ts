@@ -73,7 +73,7 @@ export interface InterpreterLimits {
   maxOutputChars: number;
 }
 
-export const DEFAULT_INTERPRETER_LIMITS: InterpreterLimits = { maxStepsPerCell: 10_000_000, recursionLimit: 1000, maxOutputChars: 1_000_000 };
+export const DEFAULT_INTERPRETER_LIMITS: InterpreterLimits = { maxStepsPerCell: 1_000_000, recursionLimit: 1000, maxOutputChars: 1_000_000 };
 
 /** Imports a module by its dotted name for a program (modules/index.ts). */
 export type ModuleLoader = (name: string) => PyModule;

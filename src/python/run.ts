@@ -17,6 +17,7 @@ import { Node as GradNode } from '../engine/autograd.js';
 import { Tensor } from '../engine/tensor.js';
 import { describeEntry } from '../program/encode.js';
 import type { TensorEntry } from '../../schemas/tensor.js';
+import { RUN_LIMITS } from '../../schemas/run.js';
 import type * as ast from './ast.js';
 import { BUILTINS } from './builtins.js';
 import { asPythonError, isUncatchable, PythonError, StepBudgetExceeded } from './exceptions.js';
@@ -69,11 +70,18 @@ export interface RunAnswer {
 
 export type RunLimits = InterpreterLimits & AllocationLimits;
 
-export const DEFAULT_RUN_LIMITS: RunLimits = {
-  ...DEFAULT_INTERPRETER_LIMITS,
-  maxElementsPerTensor: 16_000_000,
-  maxEvaluationElements: 200_000_000,
-};
+export const DEFAULT_RUN_LIMITS: RunLimits = runLimitsOf({ maxElementsPerTensor: 16_000_000, maxEvaluationElements: 200_000_000 });
+
+/** The run limits of a request: the interpreter's (schemas/run.ts) and the service's allocation limits. */
+export function runLimitsOf(limits: AllocationLimits): RunLimits {
+  return {
+    maxStepsPerCell: RUN_LIMITS.maxStepsPerCell,
+    recursionLimit: RUN_LIMITS.recursionLimit,
+    maxOutputChars: RUN_LIMITS.maxOutputChars,
+    maxElementsPerTensor: limits.maxElementsPerTensor,
+    maxEvaluationElements: limits.maxEvaluationElements,
+  };
+}
 
 /** Runs a notebook's cells in one fresh namespace: POST /v1/run. */
 export function runNotebook(cells: readonly string[], limits: RunLimits = DEFAULT_RUN_LIMITS): RunAnswer {
