@@ -393,39 +393,33 @@ async function main(): Promise<void> {
   const course = all.find((s) => s.name === 'course')!;
   const crashDuration = Math.max(12, 2 * duration);
   const victim = list.filter((c) => c.service === 'gradserve')[0];
+  let killedAt = 0;
   report.kill = await load(url, lbId, { ...course, allowed: [200, 503] }, crashDuration, async () => {
     await sleep((crashDuration * 1000) / 3);
+    killedAt = Date.now();
     const pid = await execNode(victim.id, KILL_SERVER);
-    const notes = [`SIGKILL to ${victim.name}'s server process (pid ${pid}) ${((crashDuration * 1000) / 3 / 1000).toFixed(0)} s into the run`];
-    // Docker's restart policy brings it back; wait for it while the load goes on.
-    const until = Date.now() + crashDuration * 1000;
-    while (Date.now() < until) {
-      const now = (await remember()).find((c) => c.id === victim.id);
-      if (now && now.restarts > 0 && now.health === 'healthy') {
-        notes.push(`${victim.name} restarted by Docker (restart count ${now.restarts}) and healthy again`);
-        break;
-      }
-      await sleep(500);
-    }
-    return notes;
+    return [`SIGKILL to ${victim.name}'s server process (pid ${pid}) ${((crashDuration * 1000) / 3 / 1000).toFixed(0)} s into the run`];
   });
-  check('a replica killed under load: no failed request', report.kill.ok, `${summary(report.kill)}; ${report.kill.notes.join('; ')}`);
+  // Docker's restart policy brings it back (the next health check marks it healthy).
   list = await waitHealthy(3);
+  const restarted = list.find((c) => c.id === victim.id);
+  report.kill.notes.push(`${victim.name} restarted by Docker (restart count ${restarted?.restarts ?? 0}), healthy again ${((Date.now() - killedAt) / 1000).toFixed(0)} s after the kill`);
+  check('a replica killed under load: no failed request, Docker restarts it', report.kill.ok && (restarted?.restarts ?? 0) > 0, `${summary(report.kill)}; ${report.kill.notes.join('; ')}`);
 
   // Scale to 5 and back to 3 under load.
   report.scale = await load(url, lbId, { ...course, allowed: [200, 503] }, 240, async (stop) => {
     const notes: string[] = [];
     await sleep(2000);
     let s = Date.now();
-    await compose(['up', '-d', '--no-build', '--no-recreate', '--scale', 'gradserve=5'], { timeoutMs: 120_000 });
+    await compose(['up', '-d', '--no-build', '--no-deps', '--scale', 'gradserve=5', 'gradserve'], { timeoutMs: 120_000 });
     await waitHealthy(5);
-    notes.push(`scaled to 5: all healthy ${((Date.now() - s) / 1000).toFixed(0)} s after \`up --scale gradserve=5\``);
+    notes.push(`scaled to 5: all healthy ${((Date.now() - s) / 1000).toFixed(0)} s after \`up --no-deps --scale gradserve=5 gradserve\``);
     const fiveFrom = Date.now();
     await sleep(Math.max(3000, duration * 1000));
     const five = distribution(await accessLog(lbId, fiveFrom, Date.now()));
     notes.push(`with 5 replicas: ${shares(five)}`);
     s = Date.now();
-    await compose(['up', '-d', '--no-build', '--no-recreate', '--scale', 'gradserve=3'], { timeoutMs: 120_000 });
+    await compose(['up', '-d', '--no-build', '--no-deps', '--scale', 'gradserve=3', 'gradserve'], { timeoutMs: 120_000 });
     await waitHealthy(3);
     notes.push(`back to 3 (two replicas stopped with SIGTERM) in ${((Date.now() - s) / 1000).toFixed(0)} s`);
     await sleep(2000);
