@@ -363,6 +363,19 @@ function fixedDigits(ax: number, places: number): DecimalDigits {
   return fromFixed(ax.toFixed(places), places);
 }
 
+/**
+ * Decimal digits of a positive finite double: `digits` (no trailing zeros; '' for a value that
+ * rounds to 0) and `decpt` (value = 0.DIGITS * 10^decpt). shortestDecimal: the shortest digits
+ * that read back as x; fixedDecimal: x rounded half-to-even to `places` decimals, exactly.
+ */
+export function shortestDecimal(ax: number): { digits: string; decpt: number } {
+  return shortestDigits(ax);
+}
+
+export function fixedDecimal(ax: number, places: number): { digits: string; decpt: number } {
+  return places >= 0 ? fixedDigits(ax, places) : exactFixedDigits(ax, places);
+}
+
 // ---------------------------------------------------------------------------------------------
 // PyOS_double_to_string
 
