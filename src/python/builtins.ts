@@ -670,12 +670,12 @@ const builtinFunctions: PyBuiltin[] = [
   builtin('id', (args) => {
     exactArgs('id', args, 1);
     const v = args[0];
-    return typeof v === 'object' && v !== null ? BigInt(addressOf(v)) : BigInt(Math.abs(hashOf(v)) * 16);
+    return typeof v === 'object' && v !== null ? BigInt(addressOf(v)) : (hashOf(v) < 0n ? -hashOf(v) : hashOf(v)) * 16n;
   }),
   builtin('hash', (args) => {
     exactArgs('hash', args, 1);
     keyOf(args[0]);
-    return BigInt(hashOf(args[0]));
+    return hashOf(args[0]);
   }),
   builtin('chr', (args) => {
     exactArgs('chr', args, 1);
@@ -719,18 +719,21 @@ function radix(args: PyValue[], base: number, prefix: string): string {
 }
 
 /** hash() as CPython gives it for ints (and a stable number for everything else). */
-function hashOf(v: PyValue): number {
+function hashOf(v: PyValue): bigint {
   const key = keyOf(v);
-  if (typeof key === 'number' && Number.isInteger(key)) {
-    const modulus = 2n ** 61n - 1n;
-    const n = BigInt(key);
-    const h = Number(((n % modulus) + modulus) % modulus) * (n < 0n ? -1 : 1);
-    return h === -1 ? -2 : h;
-  }
+  if (typeof key === 'number' && Number.isInteger(key)) return intHash(BigInt(key));
+  if (typeof key === 'string' && key.startsWith('#int:')) return intHash(BigInt(key.slice(5)));
   const text = typeof key === 'string' ? key : typeof key === 'number' ? String(key) : addressOf(key as object);
   let h = 0;
   for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-  return h;
+  return BigInt(h === -1 ? -2 : h);
+}
+
+/** CPython's hash of an int: the value modulo 2^61 - 1, with the sign; -1 becomes -2. */
+function intHash(n: bigint): bigint {
+  const modulus = (1n << 61n) - 1n;
+  const h = n < 0n ? -(-n % modulus) : n % modulus;
+  return h === -1n ? -2n : h;
 }
 
 // ---------------------------------------------------------------- built-in types: constructors

@@ -28,6 +28,8 @@ export class Scope {
   readonly builtins: ReadonlyMap<string, PyValue>;
   /** The qualified-name prefix of functions defined here (`f.<locals>`, `SQ`); null at module level. */
   qualname: string | null = null;
+  /** A comprehension's scope: `:=` inside it binds in the enclosing scope. */
+  comprehension = false;
 
   constructor(kind: ScopeKind, info: ScopeInfo | null, parent: Scope | null, builtins: ReadonlyMap<string, PyValue>) {
     this.kind = kind;
@@ -90,6 +92,13 @@ export class Scope {
   /** Binds `name` where an assignment in this scope binds it. */
   assign(name: string, value: PyValue): void {
     this.scopeBinding(name).vars.set(name, value);
+  }
+
+  /** `name := value`: binds in the nearest scope that is not a comprehension's. */
+  assignNamed(name: string, value: PyValue): void {
+    let scope: Scope = this;
+    while (scope.comprehension && scope.parent !== null) scope = scope.parent;
+    scope.assign(name, value);
   }
 
   /** `del name`. */
@@ -293,10 +302,11 @@ function expressionChildren(node: ast.Node): ast.Expr[] {
       return node.elts;
     case 'ListComp':
     case 'SetComp':
-    case 'DictComp':
     case 'GeneratorExp':
-      // only the first iterable is evaluated in the enclosing scope
-      return [node.generators[0].iter];
+      // `:=` inside a comprehension binds in the enclosing function
+      return [node.elt, ...node.generators.flatMap((g) => [g.iter, ...g.ifs])];
+    case 'DictComp':
+      return [node.key, node.value, ...node.generators.flatMap((g) => [g.iter, ...g.ifs])];
     case 'Compare':
       return [node.left, ...node.comparators];
     case 'Call':

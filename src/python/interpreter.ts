@@ -193,6 +193,8 @@ export class Interpreter {
     return NORMAL;
   }
 
+  // exec and eval only dispatch: each kind is a method of its own, so the JS frames on the path of
+  // a Python call stay small (about 1000 Python frames must fit in Node's stack).
   private exec(s: ast.Stmt, scope: Scope): Completion {
     this.tick();
     if (scope === this.globals) this.line = s.lineno;
@@ -200,11 +202,9 @@ export class Interpreter {
       case 'Expr':
         this.eval(s.value, scope);
         return NORMAL;
-      case 'Assign': {
-        const value = this.eval(s.value, scope);
-        for (const target of s.targets) this.assign(target, value, scope);
+      case 'Assign':
+        this.execAssign(s, scope);
         return NORMAL;
-      }
       case 'AugAssign':
         this.execAugAssign(s, scope);
         return NORMAL;
@@ -212,14 +212,13 @@ export class Interpreter {
         if (s.value !== null) this.assign(s.target, this.eval(s.value, scope), scope);
         return NORMAL;
       case 'If':
-        return truthy(this.eval(s.test, scope)) ? this.execBlock(s.body, scope) : this.execBlock(s.orelse, scope);
+        return this.execBlock(truthy(this.eval(s.test, scope)) ? s.body : s.orelse, scope);
       case 'For':
         return this.execFor(s, scope);
       case 'While':
         return this.execWhile(s, scope);
       case 'Return':
-        this.returnValue = s.value === null ? null : this.eval(s.value, scope);
-        return RETURN;
+        return this.execReturn(s, scope);
       case 'Pass':
         return NORMAL;
       case 'Break':
@@ -239,15 +238,11 @@ export class Interpreter {
         this.execImportFrom(s, scope);
         return NORMAL;
       case 'Try':
-        return this.execTry(s, scope);
+        return s.finalbody.length === 0 ? this.execTryExcept(s, scope) : this.execTry(s, scope);
       case 'Raise':
         throw this.execRaise(s, scope);
       case 'Assert':
-        if (!truthy(this.eval(s.test, scope))) {
-          const cls = exceptionClass('AssertionError');
-          const args = s.msg === null ? [] : [this.eval(s.msg, scope)];
-          throw this.exceptionError(new PyException(cls, args));
-        }
+        this.execAssert(s, scope);
         return NORMAL;
       case 'With':
         return this.execWith(s, 0, scope);
@@ -258,6 +253,24 @@ export class Interpreter {
       case 'Nonlocal':
         return NORMAL;
     }
+  }
+
+  private execAssign(s: ast.Assign, scope: Scope): void {
+    const value = this.eval(s.value, scope);
+    const targets = s.targets;
+    for (let i = 0; i < targets.length; i++) this.assign(targets[i], value, scope);
+  }
+
+  private execReturn(s: ast.Return, scope: Scope): Completion {
+    this.returnValue = s.value === null ? null : this.eval(s.value, scope);
+    return RETURN;
+  }
+
+  private execAssert(s: ast.Assert, scope: Scope): void {
+    if (truthy(this.eval(s.test, scope))) return;
+    const cls = exceptionClass('AssertionError');
+    const args = s.msg === null ? [] : [this.eval(s.msg, scope)];
+    throw this.exceptionError(new PyException(cls, args));
   }
 
   private execAugAssign(s: ast.AugAssign, scope: Scope): void {
@@ -313,7 +326,6 @@ export class Interpreter {
   }
 
   private execTry(s: ast.Try, scope: Scope): Completion {
-    if (s.finalbody.length === 0) return this.execTryExcept(s, scope);
     let completion: Completion;
     try {
       completion = this.execTryExcept(s, scope);
@@ -626,7 +638,9 @@ export class Interpreter {
   }
 
   private callFunction(f: PyFunction, args: PyValue[], kwargs: Kwargs): PyValue {
-    if (this.depth >= this.limits.recursionLimit) throw pyError('RecursionError', 'maximum recursion depth exceeded');
+    if (this.depth >= this.limits.recursionLimit || (this.depth >= 64 && !hasStackRoom())) {
+      throw pyError('RecursionError', 'maximum recursion depth exceeded');
+    }
     const scope = new Scope('function', f.info, f.closure, f.closure.builtins);
     scope.qualname = `${f.qualname}.<locals>`;
     bindParameters(f, args, kwargs, scope.vars);
@@ -635,13 +649,16 @@ export class Interpreter {
     try {
       const node = f.node;
       if (node.kind === 'Lambda') return this.eval(node.body, scope);
-      const completion = this.execBlock(node.body, scope);
-      if (completion === RETURN) {
-        const value = this.returnValue;
-        this.returnValue = null;
-        return value;
+      const body = node.body;
+      for (let i = 0; i < body.length; i++) {
+        const completion = this.exec(body[i], scope);
+        if (completion === RETURN) {
+          const value = this.returnValue;
+          this.returnValue = null;
+          return value;
+        }
+        if (completion !== NORMAL) throw pyError('SyntaxError', `'${completion === BREAK ? 'break' : 'continue'}' outside loop`);
       }
-      if (completion !== NORMAL) throw pyError('SyntaxError', `'${completion === BREAK ? 'break' : 'continue'}' outside loop`);
       return null;
     } finally {
       this.depth--;
@@ -689,48 +706,28 @@ export class Interpreter {
         return constantValue(e.value);
       case 'Name':
         return scope.lookup(e.id);
-      case 'Attribute': {
-        const obj = this.eval(e.value, scope);
-        if (scope === this.globals) this.line = e.lineno;
-        return getAttr(obj, e.attr);
-      }
+      case 'Attribute':
+        return this.evalAttribute(e, scope);
       case 'Call':
         return this.evalCall(e, scope);
-      case 'BinOp': {
-        const left = this.eval(e.left, scope);
-        const right = this.eval(e.right, scope);
-        if (scope === this.globals) this.line = e.lineno;
-        return binaryOp(e.op, left, right);
-      }
+      case 'BinOp':
+        return this.evalBinOp(e, scope);
       case 'UnaryOp':
         return unaryOp(e.op, this.eval(e.operand, scope));
       case 'Compare':
         return this.evalCompare(e, scope);
-      case 'BoolOp': {
-        let value: PyValue = null;
-        for (const operand of e.values) {
-          value = this.eval(operand, scope);
-          if (e.op === 'And' ? !truthy(value) : truthy(value)) return value;
-        }
-        return value;
-      }
-      case 'Subscript': {
-        const obj = this.eval(e.value, scope);
-        const index = this.evalIndex(e.slice, scope);
-        if (scope === this.globals) this.line = e.lineno;
-        return getItem(obj, index);
-      }
+      case 'BoolOp':
+        return this.evalBoolOp(e, scope);
+      case 'Subscript':
+        return this.evalSubscript(e, scope);
       case 'IfExp':
-        return truthy(this.eval(e.test, scope)) ? this.eval(e.body, scope) : this.eval(e.orelse, scope);
+        return this.eval(truthy(this.eval(e.test, scope)) ? e.body : e.orelse, scope);
       case 'List':
         return new PyList(this.evalElements(e.elts, scope));
       case 'Tuple':
         return new PyTuple(this.evalElements(e.elts, scope));
-      case 'Set': {
-        const set = new PySet();
-        for (const item of this.evalElements(e.elts, scope)) setAdd(set, item);
-        return set;
-      }
+      case 'Set':
+        return this.evalSet(e, scope);
       case 'Dict':
         return this.evalDict(e, scope);
       case 'ListComp':
@@ -740,18 +737,12 @@ export class Interpreter {
         return this.evalComprehension(e, scope);
       case 'Lambda':
         return this.makeFunction(e, '<lambda>', scope, null);
-      case 'JoinedStr': {
-        let text = '';
-        for (const part of e.values) text += part.kind === 'Constant' ? (part.value as string) : this.formatValue(part, scope);
-        return text;
-      }
+      case 'JoinedStr':
+        return this.evalJoinedStr(e, scope);
       case 'FormattedValue':
         return this.formatValue(e, scope);
-      case 'NamedExpr': {
-        const value = this.eval(e.value, scope);
-        scope.assign(e.target.id, value);
-        return value;
-      }
+      case 'NamedExpr':
+        return this.evalNamedExpr(e, scope);
       case 'Slice':
         return this.evalSlice(e, scope);
       case 'Starred':
@@ -760,6 +751,54 @@ export class Interpreter {
       case 'YieldFrom':
         throw pyError('NotImplementedError', 'generators (yield) are not supported by this interpreter');
     }
+  }
+
+  private evalAttribute(e: ast.Attribute, scope: Scope): PyValue {
+    const obj = this.eval(e.value, scope);
+    if (scope === this.globals) this.line = e.lineno;
+    return getAttr(obj, e.attr);
+  }
+
+  private evalBinOp(e: ast.BinOp, scope: Scope): PyValue {
+    const left = this.eval(e.left, scope);
+    const right = this.eval(e.right, scope);
+    if (scope === this.globals) this.line = e.lineno;
+    return binaryOp(e.op, left, right);
+  }
+
+  private evalBoolOp(e: ast.BoolOp, scope: Scope): PyValue {
+    let value: PyValue = null;
+    const and = e.op === 'And';
+    for (const operand of e.values) {
+      value = this.eval(operand, scope);
+      if (and ? !truthy(value) : truthy(value)) return value;
+    }
+    return value;
+  }
+
+  private evalSubscript(e: ast.Subscript, scope: Scope): PyValue {
+    const obj = this.eval(e.value, scope);
+    const index = this.evalIndex(e.slice, scope);
+    if (scope === this.globals) this.line = e.lineno;
+    return getItem(obj, index);
+  }
+
+  private evalSet(e: ast.Set, scope: Scope): PyValue {
+    const set = new PySet();
+    for (const item of this.evalElements(e.elts, scope)) setAdd(set, item);
+    return set;
+  }
+
+  private evalJoinedStr(e: ast.JoinedStr, scope: Scope): PyValue {
+    let text = '';
+    for (const part of e.values) text += part.kind === 'Constant' ? (part.value as string) : this.formatValue(part, scope);
+    return text;
+  }
+
+  private evalNamedExpr(e: ast.NamedExpr, scope: Scope): PyValue {
+    const value = this.eval(e.value, scope);
+    scope.assignNamed(e.target.id, value);
+    return value;
   }
 
   private evalIndex(e: ast.Expr, scope: Scope): PyValue {
@@ -816,35 +855,53 @@ export class Interpreter {
 
   private evalCall(e: ast.Call, scope: Scope): PyValue {
     const func = e.func;
-    let callee: PyValue;
-    let self: PyValue | undefined;
-    if (func.kind === 'Attribute') {
-      const obj = this.eval(func.value, scope);
-      if (scope === this.globals) this.line = func.lineno;
-      checkAttributeName(func.attr);
-      // a method of the object's type is called without making a bound method
-      const method = methodOf(obj, func.attr);
-      if (method !== undefined) {
-        callee = method;
-        self = obj;
-      } else {
-        const attr = findAttr(obj, func.attr);
-        if (attr === undefined) throw attributeError(obj, func.attr);
-        callee = attr;
-      }
-    } else if (func.kind === 'Name' && func.id === 'super' && e.args.length === 0 && scope.lookup('super') === superBuiltin) {
-      callee = superBuiltin;
-    } else {
-      callee = this.eval(func, scope);
+    if (func.kind === 'Attribute') return this.evalMethodCall(e, func, scope);
+    if (func.kind === 'Name' && func.id === 'super' && e.args.length === 0 && e.keywords.length === 0 && scope.lookup('super') === superBuiltin) {
+      return this.superOf();
     }
-    const args: PyValue[] = self === undefined ? [] : [self];
-    for (const arg of e.args) {
+    const callee = this.eval(func, scope);
+    const args = this.evalArgs(e, scope, NO_SELF);
+    const kwargs = e.keywords.length === 0 ? null : this.evalKeywords(e, callee, scope);
+    if (scope === this.globals) this.line = e.lineno;
+    return callee instanceof PyFunction ? this.callFunction(callee, args, kwargs) : this.call(callee, args, kwargs);
+  }
+
+  /** `obj.name(...)`: a method of the object's type is called with the object first (no bound method made). */
+  private evalMethodCall(e: ast.Call, func: ast.Attribute, scope: Scope): PyValue {
+    const obj = this.eval(func.value, scope);
+    if (scope === this.globals) this.line = func.lineno;
+    checkAttributeName(func.attr);
+    const method = methodOf(obj, func.attr);
+    let callee: PyValue;
+    let self: PyValue = NO_SELF;
+    if (method !== undefined) {
+      callee = method;
+      self = obj;
+    } else {
+      const attr = findAttr(obj, func.attr);
+      if (attr === undefined) throw attributeError(obj, func.attr);
+      callee = attr;
+    }
+    const args = this.evalArgs(e, scope, self);
+    const kwargs = e.keywords.length === 0 ? null : this.evalKeywords(e, callee, scope);
+    if (scope === this.globals) this.line = e.lineno;
+    return callee instanceof PyFunction ? this.callFunction(callee, args, kwargs) : this.call(callee, args, kwargs);
+  }
+
+  private evalArgs(e: ast.Call, scope: Scope, self: PyValue): PyValue[] {
+    const args: PyValue[] = self === NO_SELF ? [] : [self];
+    const nodes = e.args;
+    for (let i = 0; i < nodes.length; i++) {
+      const arg = nodes[i];
       if (arg.kind === 'Starred') args.push(...toArray(this.eval(arg.value, scope)));
       else args.push(this.eval(arg, scope));
     }
-    let kwargs: Kwargs = null;
+    return args;
+  }
+
+  private evalKeywords(e: ast.Call, callee: PyValue, scope: Scope): Kwargs {
+    const kwargs = new Map<string, PyValue>();
     for (const keyword of e.keywords) {
-      kwargs ??= new Map();
       if (keyword.arg !== null) {
         if (kwargs.has(keyword.arg)) throw pyError('SyntaxError', `keyword argument repeated: ${keyword.arg}`);
         kwargs.set(keyword.arg, this.eval(keyword.value, scope));
@@ -858,9 +915,7 @@ export class Interpreter {
         kwargs.set(key, value);
       }
     }
-    if (scope === this.globals) this.line = e.lineno;
-    if (callee === superBuiltin && e.args.length === 0) return this.superOf();
-    return this.call(callee, args, kwargs);
+    return kwargs;
   }
 
   private formatValue(e: ast.FormattedValue, scope: Scope): string {
@@ -876,6 +931,7 @@ export class Interpreter {
   private evalComprehension(e: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: Scope): PyValue {
     const inner = new Scope('function', comprehensionScopeInfo(e), scope.kind === 'class' ? (scope.parent as Scope) : scope, scope.builtins);
     inner.qualname = scope.qualname;
+    inner.comprehension = true;
     // the first iterable is evaluated in the enclosing scope
     const firstIterable = this.eval(e.generators[0].iter, scope);
     const results: PyValue[] = [];
@@ -917,6 +973,30 @@ export class Interpreter {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/**
+ * Whether Node's stack has room for another Python frame (and what it evaluates): recursing
+ * STACK_PROBE_FRAMES small frames must not overflow. Deep Python recursion then stops with a
+ * RecursionError before the call, never inside the engine; a stack overflow anywhere else is a
+ * RecursionError too (exceptions.ts), the last resort.
+ */
+function hasStackRoom(): boolean {
+  try {
+    return probeStack(STACK_PROBE_FRAMES) === STACK_PROBE_FRAMES;
+  } catch {
+    return false;
+  }
+}
+
+/** About 48 KB of JS stack in frames of this size. */
+const STACK_PROBE_FRAMES = 600;
+
+function probeStack(n: number): number {
+  return n === 0 ? 0 : probeStack(n - 1) + 1;
+}
+
+/** Marks a call without a receiver (a unique object no program can see). */
+const NO_SELF = new PyList([]);
 
 /** The class a function was defined in (for `super()`). */
 const definingClass = new WeakMap<PyFunction, PyClass>();

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { withWorkMeter, WorkLimitExceeded } from '../../src/engine/meter.js';
+import { DEFAULT_RUN_LIMITS, runNotebook } from '../../src/python/run.js';
+
+function errorsOf(cells: string[], limits = DEFAULT_RUN_LIMITS) {
+  return runNotebook(cells, limits).cells.map((c) => (c.error ? `${c.error.type}@${c.error.line}` : c.stdout));
+}
+
+describe('step budget', () => {
+  it('stops `while True: pass` with a TimeoutError in that cell; the next cell still runs', () => {
+    const answer = runNotebook(['x = 0\nwhile True:\n    x += 1', 'print("still alive", x > 1000)']);
+    expect(answer.cells[0].error?.type).toBe('TimeoutError');
+    expect(answer.cells[0].error?.line).toBe(2);
+    expect(answer.cells[1]).toMatchObject({ stdout: 'still alive True\n', error: null });
+  });
+
+  it('cannot be caught by try/except (not even BaseException)', () => {
+    const answer = runNotebook(['try:\n    while True:\n        pass\nexcept BaseException:\n    print("caught")', 'print(1)']);
+    expect(answer.cells[0].stdout).toBe('');
+    expect(answer.cells[0].error?.type).toBe('TimeoutError');
+    expect(answer.cells[1].stdout).toBe('1\n');
+  });
+
+  it('is per cell and configurable', () => {
+    const limits = { ...DEFAULT_RUN_LIMITS, maxStepsPerCell: 1000 };
+    expect(errorsOf(['for i in range(10):\n    pass\nprint("ok")', 'for i in range(10000):\n    pass'], limits)).toEqual(['ok\n', 'TimeoutError@1']);
+  });
+
+  it('counts work in built-ins too (a long sum over a range)', () => {
+    const limits = { ...DEFAULT_RUN_LIMITS, maxStepsPerCell: 10_000 };
+    expect(errorsOf(['sum(range(10 ** 9))'], limits)).toEqual(['TimeoutError@1']);
+  });
+});
+
+describe('recursion limit', () => {
+  it('stops endless recursion with a RecursionError at the calling line; the next cell runs', () => {
+    expect(errorsOf(['def f(n):\n    return f(n + 1)\n\nf(0)', 'print("alive")'])).toEqual(['RecursionError@4', 'alive\n']);
+  });
+
+  it('lets a program catch RecursionError', () => {
+    const [cell] = runNotebook(['def f(n):\n    try:\n        return f(n + 1)\n    except RecursionError:\n        return n\nprint(f(0) > 100)']).cells;
+    expect(cell).toMatchObject({ stdout: 'True\n', error: null });
+  });
+
+  it('runs recursion as deep as Python allows without overflowing Node', () => {
+    const [cell] = runNotebook(['def f(n):\n    if n == 0:\n        return 0\n    return 1 + f(n - 1)\nprint(f(900))']).cells;
+    expect(cell).toMatchObject({ stdout: '900\n', error: null });
+  });
+
+  it('survives mutual recursion through methods, lambdas and comprehensions', () => {
+    const cells = [
+      'class A:\n    def go(self, n):\n        return B().go(n + 1)\nclass B:\n    def go(self, n):\n        return A().go(n + 1)\nA().go(0)',
+      'f = lambda n: [f(n + 1) for _ in range(1)]\nf(0)',
+      'print("alive")',
+    ];
+    expect(errorsOf(cells)).toEqual(['RecursionError@7', 'RecursionError@2', 'alive\n']);
+  });
+});
+
+describe('resource limits', () => {
+  it('refuses huge tensors before allocating them', () => {
+    expect(errorsOf(['import torch\nx = torch.zeros(10 ** 6, 10 ** 6)'])).toEqual(['MemoryError@2']);
+  });
+
+  it('refuses huge sequences and ints before building them', () => {
+    expect(errorsOf(['x = [0] * 10 ** 9', "s = 'ab' * 10 ** 9", 'n = 10 ** (10 ** 8)'])).toEqual(['MemoryError@1', 'MemoryError@1', 'MemoryError@1']);
+  });
+
+  it('bounds what a cell may print', () => {
+    const limits = { ...DEFAULT_RUN_LIMITS, maxOutputChars: 100 };
+    expect(errorsOf(['for i in range(100):\n    print("0123456789")'], limits)).toEqual(['MemoryError@2']);
+  });
+
+  it('lets the work meter stop a run: WorkLimitExceeded passes through try/except and cell boundaries', () => {
+    const program = ['try:\n    while True:\n        pass\nexcept BaseException:\n    pass', 'print("never")'];
+    expect(() => withWorkMeter(10_000, () => runNotebook(program))).toThrow(WorkLimitExceeded);
+  });
+});
+
+describe('sandbox', () => {
+  const refused = (source: string) => runNotebook([source, 'print("still alive")']).cells;
+
+  it.each([
+    ['import os', 'ModuleNotFoundError'],
+    ['import subprocess', 'ModuleNotFoundError'],
+    ['import sys', 'ModuleNotFoundError'],
+    ['from os import path', 'ModuleNotFoundError'],
+    ['import importlib', 'ModuleNotFoundError'],
+    ['from . import x', 'ImportError'],
+    ["open('/etc/passwd')", 'PermissionError'],
+    ["eval('1 + 1')", 'PermissionError'],
+    ["exec('y = 1')", 'PermissionError'],
+    ["compile('1', 'f', 'eval')", 'PermissionError'],
+    ["__import__('os')", 'PermissionError'],
+    ['globals()', 'PermissionError'],
+    ['locals()', 'PermissionError'],
+    ['vars()', 'PermissionError'],
+    ['breakpoint()', 'PermissionError'],
+    ['input()', 'PermissionError'],
+    ['().__class__.__bases__[0].__subclasses__()', 'AttributeError'],
+    ["getattr(1, '__class__')", 'AttributeError'],
+    ['(lambda: 0).__globals__', 'AttributeError'],
+    ['print.__self__', 'AttributeError'],
+    ['import math\nmath.__dict__', 'AttributeError'],
+    ["import torch\ntorch.load('model.pt')", 'PermissionError'],
+    ["import torch\ntorch.save(1, 'f')", 'PermissionError'],
+    ["import numpy as np\nnp.load('x.npy')", 'PermissionError'],
+    ["import matplotlib.pyplot as plt\nplt.savefig('f.png')", 'PermissionError'],
+    ['import torch\ntorch.isclose = None', 'AttributeError'],
+    ['int.x = 1', 'TypeError'],
+    ['constructor', 'NameError'],
+    ['__proto__', 'NameError'],
+    ['toString()', 'NameError'],
+    ["{}.constructor", 'AttributeError'],
+    ["''.__proto__", 'AttributeError'],
+    ["x = 1\nx.constructor", 'AttributeError'],
+  ])('%s is refused with %s and the next cell runs', (source, type) => {
+    const [first, second] = refused(source);
+    expect(first.error?.type).toBe(type);
+    expect(second).toMatchObject({ stdout: 'still alive\n', error: null });
+  });
+
+  it('hasattr sees no dunder attributes', () => {
+    expect(runNotebook(["print(hasattr(1, '__class__'), hasattr([], 'append'))"]).cells[0].stdout).toBe('False True\n');
+  });
+
+  it('never lets two runs share a namespace or module state', () => {
+    runNotebook(['import torch\nleak = 1\ntorch.manual_seed(5)']);
+    const [cell] = runNotebook(['print(leak)']).cells;
+    expect(cell.error?.type).toBe('NameError');
+  });
+});
