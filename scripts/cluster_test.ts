@@ -293,6 +293,61 @@ async function load(url: string, lb: string, scenario: Scenario, seconds: number
   };
 }
 
+const SINGLE = `${PROJECT}-single`;
+
+/** CPU time the container has used, in seconds, from its cgroup (v1 cpuacct or v2 cpu.stat). */
+async function cpuSeconds(container: string): Promise<number> {
+  const read = await docker(['exec', container, 'sh', '-c', 'cat /sys/fs/cgroup/cpuacct/cpuacct.usage 2>/dev/null || grep usage_usec /sys/fs/cgroup/cpu.stat'], { timeoutMs: 30_000 });
+  const text = read.stdout.trim();
+  return text.startsWith('usage_usec') ? Number(text.split(/\s+/)[1]) / 1e6 : Number(text) / 1e9;
+}
+
+/**
+ * What one replica carries: the image alone with one CPU (--cpus 1, WORKERS=1), each
+ * scenario for `duration` s from here. Requests per CPU-second of the container's own
+ * CPU time is what a core serves flat out, whatever else the machine is doing.
+ */
+async function singleReplica(allScenarios: Scenario[]): Promise<void> {
+  const port = await freePort();
+  await docker(['rm', '-f', SINGLE], { allowFailure: true });
+  await docker(['run', '-d', '--name', SINGLE, '--cpus', '1', '--memory', '768m', '--init', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '-e', 'WORKERS=1', '-e', 'LOG_LEVEL=warn', '-p', `127.0.0.1:${port}:3000`, APP_IMAGE]);
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    const answer = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+    if (answer === 200) break;
+    if (attempt > 120) throw new Error(`the single replica did not get ready: ${(await docker(['logs', SINGLE], { allowFailure: true })).stderr}`);
+    await sleep(500);
+  }
+  for (const scenario of allScenarios.filter((s) => s.name === 'course' || s.name === 'vector-1000')) {
+    const before = await cpuSeconds(SINGLE);
+    const t0 = Date.now();
+    const result = await new Promise<autocannon.Result>((resolveLoad, reject) =>
+      autocannon({ url, connections: scenario.connections, duration, requests: scenario.requests, timeout: 30 }, (error, r) => (error ? reject(error) : resolveLoad(r))),
+    );
+    const seconds = (Date.now() - t0) / 1000;
+    const used = (await cpuSeconds(SINGLE)) - before;
+    const statuses: Record<string, number> = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats?.count ?? 0]));
+    const served = statuses['200'] ?? 0;
+    report.single.push({
+      scenario: scenario.name,
+      seconds,
+      requests: served,
+      requestsPerSecond: Math.round(served / seconds),
+      cpuSeconds: Math.round(used * 10) / 10,
+      requestsPerCpuSecond: Math.round(served / used),
+      p99: result.latency.p99,
+      statuses,
+    });
+    const last = report.single.at(-1)!;
+    check(
+      `one replica, one CPU: ${scenario.name}`,
+      Object.keys(statuses).every((code) => code === '200') && result.errors === 0 && used > 0,
+      `${last.requestsPerSecond} req/s on the wall clock, ${last.cpuSeconds} CPU-s used: ${last.requestsPerCpuSecond} requests per CPU-second, p99 ${last.p99} ms`,
+    );
+  }
+  await docker(['rm', '-f', SINGLE]);
+}
+
 /** SIGKILL to the server process inside a replica: what a crash or an OOM kill looks like (tini, PID 1, then exits and Docker restarts the container). */
 const KILL_SERVER = `const fs = require('fs');
 for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d))) {
@@ -316,6 +371,7 @@ interface Report {
   scenarios: LoadResult[];
   kill: LoadResult | null;
   scale: LoadResult | null;
+  single: { scenario: string; seconds: number; requests: number; requestsPerSecond: number; cpuSeconds: number; requestsPerCpuSecond: number; p99: number; statuses: Record<string, number> }[];
   drain: { requests: number; answered200: number; finishedAfterStop: number; exitCodes: Record<string, number>; afterStop: string; lbExit: number } | null;
   checks: { name: string; ok: boolean; detail: string }[];
 }
@@ -333,6 +389,7 @@ const report: Report = {
   scenarios: [],
   kill: null,
   scale: null,
+  single: [],
   drain: null,
   checks: [],
 };
@@ -355,6 +412,8 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   await build(base.node);
   report.buildSeconds = Math.round((Date.now() - t0) / 1000);
+
+  await singleReplica(scenarios(DEFAULT_LIMITS.maxBodyBytes));
 
   const port = await freePort();
   composeEnv = { GRADSERVE_IMAGE: APP_IMAGE, GRADSERVE_LOAD_IMAGE: LOAD_IMAGE, NGINX_IMAGE: base.nginx, NODE_IMAGE: base.node, LB_BIND: '127.0.0.1', LB_PORT: String(port) };
@@ -495,6 +554,16 @@ function markdown(): string {
         `| ${r.name} | ${r.seconds.toFixed(0)} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${statusText(r.statuses)} | ${r.errors + r.timeouts} | ${r.distribution.retried.afterConnectionError} / ${r.distribution.retried.after503} | ${shares(r.distribution)} |`,
     ),
     '',
+    ...(report.single.length > 0
+      ? [
+          'One replica alone (the image with `--cpus 1`, `WORKERS=1`), CPU time from its cgroup:',
+          '',
+          '| scenario | s | req/s (wall) | CPU-s used | requests per CPU-second | p99 ms |',
+          '|---|---:|---:|---:|---:|---:|',
+          ...report.single.map((r) => `| ${r.scenario} | ${r.seconds.toFixed(0)} | ${r.requestsPerSecond} | ${r.cpuSeconds} | ${r.requestsPerCpuSecond} | ${r.p99} |`),
+          '',
+        ]
+      : []),
     ...report.checks.map((c) => `- ${c.ok ? '✓' : '✗'} **${c.name}**: ${c.detail}`),
   ];
   return lines.join('\n');
@@ -535,6 +604,7 @@ async function saveLogs(): Promise<void> {
 async function cleanUp(): Promise<void> {
   if (composeArgv.length === 0) return;
   await saveLogs();
+  await docker(['rm', '-f', SINGLE], { allowFailure: true });
   log('cleaning up: containers, network, the :cluster-test images (base images stay cached)');
   await compose(['--profile', 'load', 'down', '-v', '--remove-orphans', '-t', '25'], { allowFailure: true, timeoutMs: 120_000 });
   if (!args['keep-images']) await docker(['rmi', APP_IMAGE, LOAD_IMAGE], { allowFailure: true });
