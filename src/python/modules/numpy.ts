@@ -6,7 +6,7 @@
 import { allocate, type DType, rounder } from '../../engine/dtype.js';
 import { builtin, parseArgs, toFloatValue } from '../builtins.js';
 import { pyError } from '../exceptions.js';
-import { floatRepr } from '../format.js';
+import { numpyArrayRepr, numpyArrayStr } from '../numpy_format.js';
 import { namedType, ndarrayType, numpyDtypeType, runtime, tensorPrinting, toArray, typeName } from '../objects.js';
 import { PyIterator, PyList, PyModule, PyNdarray, PyNumpyDtype, PyProperty, PyTuple, type PyValue, STOP } from '../values.js';
 import { defineMethods } from '../builtins.js';
@@ -81,83 +81,12 @@ const floatClass = namedType('float');
 
 // ---------------------------------------------------------------- printing
 
-/** The shortest digits that read back as the same float32 (numpy's unique repr for float32). */
-function shortestFloat32(x: number): string {
-  for (let p = 1; p <= 9; p++) {
-    const text = x.toPrecision(p);
-    if (Math.fround(Number(text)) === x) return floatRepr(Number(text));
-  }
-  return floatRepr(x);
-}
-
-/** numpy's positional float format (floatmode 'maxprec', precision 8) for every element, padded alike. */
-function formatElements(a: PyNdarray): string[] {
-  const values = Array.from(a.data, Number);
-  if (a.dtype === 'bool') return values.map((v) => (v ? ' True' : 'False'));
-  if (a.dtype === 'int64') {
-    const texts = values.map((v) => String(v));
-    const width = Math.max(...texts.map((t) => t.length));
-    return texts.map((t) => t.padStart(width));
-  }
-  const finite = values.filter((v) => Number.isFinite(v));
-  const maxAbs = finite.length === 0 ? 0 : Math.max(...finite.map(Math.abs));
-  const minAbs = finite.filter((v) => v !== 0).reduce((m, v) => Math.min(m, Math.abs(v)), Infinity);
-  const scientific = maxAbs >= 1e8 || (minAbs < 1e-4 && minAbs !== Infinity) || (minAbs !== Infinity && maxAbs / minAbs > 1e3 && maxAbs >= 1e3);
-  if (scientific) throw pyError('NotImplementedError', 'printing numpy arrays in scientific notation is not supported yet');
-  const pieces = values.map((v) => {
-    if (Number.isNaN(v)) return ['nan', ''];
-    if (!Number.isFinite(v)) return [v > 0 ? 'inf' : '-inf', ''];
-    let text = a.dtype === 'float32' ? shortestFloat32(v) : floatRepr(v);
-    if (text.includes('e')) text = v.toFixed(8).replace(/0+$/, '');
-    const [intPart, frac = ''] = text.split('.');
-    const fraction = frac.length > 8 ? Number('0.' + frac).toFixed(8).slice(2).replace(/0+$/, '') : frac === '0' ? '' : frac;
-    return [intPart, fraction];
-  });
-  const intWidth = Math.max(...pieces.map(([i]) => i.length));
-  const fracWidth = Math.max(...pieces.map(([, f]) => f.length));
-  return pieces.map(([i, f]) => {
-    if (i === 'nan' || i === 'inf' || i === '-inf') return i.padStart(intWidth + 1 + fracWidth);
-    return i.padStart(intWidth) + '.' + f.padEnd(fracWidth);
-  });
-}
-
-function layout(a: PyNdarray, separator: string, indent: number): string {
-  if (a.data.length === 0) return '[]';
-  const texts = formatElements(a);
-  if (a.shape.length === 0) return texts[0].trim();
-  const lineWidth = 75;
-  let k = 0;
-  const render = (dim: number, pad: number): string => {
-    const size = a.shape[dim];
-    if (dim === a.shape.length - 1) {
-      let line = '[';
-      let out = '';
-      for (let i = 0; i < size; i++) {
-        const word = texts[k++] + (i < size - 1 ? separator.trimEnd() : '');
-        if (line.length + word.length + 1 > lineWidth - pad && line !== '[') {
-          out += line.trimEnd() + '\n';
-          line = ' '.repeat(pad + 1);
-        }
-        line += word + (i < size - 1 ? ' ' : '');
-      }
-      return out + line + ']';
-    }
-    const parts: string[] = [];
-    for (let i = 0; i < size; i++) parts.push(render(dim + 1, pad + 1));
-    return '[' + parts.join(separator.trimEnd() + '\n'.repeat(a.shape.length - dim - 1) + ' '.repeat(pad + 1)) + ']';
-  };
-  return render(0, indent);
-}
-
 export function ndarrayStr(a: PyNdarray): string {
-  if (a.shape.length === 0) return formatElements(a)[0].trim();
-  return layout(a, ' ', 0);
+  return numpyArrayStr(a);
 }
 
 export function ndarrayRepr(a: PyNdarray): string {
-  if (a.shape.length === 0) return formatElements(a)[0].trim();
-  const suffix = a.dtype === 'float64' || a.dtype === 'int64' || a.dtype === 'bool' ? '' : `, dtype=${a.dtype}`;
-  return 'array(' + layout(a, ', ', 6) + suffix + ')';
+  return numpyArrayRepr(a);
 }
 
 tensorPrinting.ndarrayRepr = ndarrayRepr;
