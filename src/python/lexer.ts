@@ -439,19 +439,28 @@ class Lexer {
     }
   }
 
-  /** After a number: a letter or digit may not follow, except the start of a keyword that can (`1if x else 2`). */
+  /**
+   * After a number: a letter or digit may not follow, except a keyword that can (`1if x else 2`;
+   * CPython checks that `and`, `else`, `for`, `or`, `not` end there, and only the second letter
+   * of `if`, `in`, `is`).
+   */
   private verifyEndOfNumber(kind: string): void {
     const c = this.code(this.pos);
     const s = this.source;
     const p = this.pos + 1;
+    const word = (rest: string) => s.startsWith(rest, p) && !this.isIdentifierCharAt(p + rest.length);
     const keyword =
-      (c === 97 && s.startsWith('nd', p)) ||
-      (c === 101 && s.startsWith('lse', p)) ||
-      (c === 102 && s.startsWith('or', p)) ||
+      (c === 97 && word('nd')) ||
+      (c === 101 && word('lse')) ||
+      (c === 102 && word('or')) ||
       (c === 105 && (s.startsWith('f', p) || s.startsWith('n', p) || s.startsWith('s', p))) ||
-      (c === 111 && s.startsWith('r', p)) ||
-      (c === 110 && s.startsWith('ot', p));
+      (c === 111 && word('r')) ||
+      (c === 110 && word('ot'));
     if (!keyword && c !== EOF && isIdentifierChar(s, this.pos, c)) throw this.raised(`invalid ${kind} literal`, this.pos);
+  }
+
+  private isIdentifierCharAt(at: number): boolean {
+    return at < this.end && isIdentifierChar(this.source, at, this.source.charCodeAt(at));
   }
 
   /** 0x, 0o, 0b digits (an underscore may follow the prefix). */

@@ -196,6 +196,8 @@ class Parser {
   private loopDepth = 0;
   /** Reading ahead for a better error message (CPython's second pass): no more of them. */
   private speculating = false;
+  /** The tuple or generator the last `parenthesizedBody` made (it spans the parentheses). */
+  private builtInParentheses: A.Expr | null = null;
   /** Errors that are plain parse failures, not CPython's specific messages (see `unexpected`). */
   private readonly plainFailures = new WeakSet<PythonSyntaxError>();
   /** The furthest token read (CPython's `p->fill - 1`), and that of the main tokens during an f-string. */
@@ -232,8 +234,10 @@ class Parser {
     if (token.type === 'error') throw this.error('invalid syntax', token);
     if (this.index < this.tokens.length - 1) this.index += 1;
     if (this.index > this.furthest) this.furthest = this.index;
-    this.endLine = token.end_lineno;
-    this.endCol = token.end_col_offset;
+    if (token.type !== 'newline' && token.type !== 'indent' && token.type !== 'dedent') {
+      this.endLine = token.end_lineno;
+      this.endCol = token.end_col_offset;
+    }
     return token;
   }
 
@@ -628,16 +632,9 @@ class Parser {
     return body;
   }
 
-  /** End position of a compound statement: its last statement's. */
-  private compound<T extends A.Located>(node: Omit<T, keyof A.Located>, start: Position, last: A.Stmt[]): T {
-    const tail = last[last.length - 1];
-    return {
-      ...node,
-      lineno: start.lineno,
-      col_offset: start.col_offset,
-      end_lineno: tail.end_lineno,
-      end_col_offset: tail.end_col_offset,
-    } as T;
+  /** A compound statement ends with the last token of its last block, a trailing `;` included. */
+  private compound<T extends A.Located>(node: Omit<T, keyof A.Located>, start: Position): T {
+    return { ...node, ...this.span(start) } as T;
   }
 
   private ifStatement(): A.If {
@@ -654,7 +651,7 @@ class Parser {
       this.expectColon();
       orelse = this.block("'else' statement", next);
     }
-    return this.compound<A.If>({ kind: 'If', test, body, orelse }, start, orelse.length > 0 ? orelse : body);
+    return this.compound<A.If>({ kind: 'If', test, body, orelse }, start);
   }
 
   private whileStatement(): A.While {
@@ -663,7 +660,7 @@ class Parser {
     this.expectColon();
     const body = this.loopBody("'while' statement", start);
     const orelse = this.elseBlock();
-    return this.compound<A.While>({ kind: 'While', test, body, orelse }, start, orelse.length > 0 ? orelse : body);
+    return this.compound<A.While>({ kind: 'While', test, body, orelse }, start);
   }
 
   private forStatement(): A.For {
@@ -675,7 +672,7 @@ class Parser {
     this.expectColon();
     const body = this.loopBody("'for' statement", start);
     const orelse = this.elseBlock();
-    return this.compound<A.For>({ kind: 'For', target, iter, body, orelse }, start, orelse.length > 0 ? orelse : body);
+    return this.compound<A.For>({ kind: 'For', target, iter, body, orelse }, start);
   }
 
   private loopBody(what: string, header: Token): A.Stmt[] {
@@ -700,7 +697,7 @@ class Parser {
     const items = (this.isOp('(') && this.parenthesizedWithItems()) || this.withItems();
     this.expectColon();
     const body = this.block("'with' statement", start);
-    return this.compound<A.With>({ kind: 'With', items, body }, start, body);
+    return this.compound<A.With>({ kind: 'With', items, body }, start);
   }
 
   /** `with (a as b, c):`, when the parentheses hold with-items rather than one expression. */
@@ -752,7 +749,7 @@ class Parser {
       }
       this.expectColon();
       const handlerBody = this.block("'except' statement", at);
-      handlers.push(this.compound<A.ExceptHandler>({ kind: 'ExceptHandler', type, name, body: handlerBody }, at, handlerBody));
+      handlers.push(this.compound<A.ExceptHandler>({ kind: 'ExceptHandler', type, name, body: handlerBody }, at));
     }
     const orelse = handlers.length > 0 ? this.elseBlock() : [];
     let finalbody: A.Stmt[] = [];
@@ -762,8 +759,7 @@ class Parser {
       finalbody = this.block("'finally' statement", finallyToken);
     }
     if (handlers.length === 0 && finalbody.length === 0) throw this.error("expected 'except' or 'finally' block", this.peek());
-    const last = finalbody.length > 0 ? finalbody : orelse.length > 0 ? orelse : handlers[handlers.length - 1].body;
-    return this.compound<A.Try>({ kind: 'Try', body, handlers, orelse, finalbody }, start, last);
+    return this.compound<A.Try>({ kind: 'Try', body, handlers, orelse, finalbody }, start);
   }
 
   private decorated(): A.FunctionDef | A.ClassDef {
@@ -791,7 +787,7 @@ class Parser {
     this.expectColon();
     const body = this.functionBody("function definition", def);
     const position = decorator_list.length > 0 ? def : start;
-    return this.compound<A.FunctionDef>({ kind: 'FunctionDef', name, args, body, decorator_list, returns }, position, body);
+    return this.compound<A.FunctionDef>({ kind: 'FunctionDef', name, args, body, decorator_list, returns }, position);
   }
 
   private functionBody(what: string, header: Token): A.Stmt[] {
@@ -828,7 +824,7 @@ class Parser {
       this.functionDepth = functions;
     }
     const position = decorator_list.length > 0 ? token : start;
-    return this.compound<A.ClassDef>({ kind: 'ClassDef', name, bases, keywords, body, decorator_list }, position, body);
+    return this.compound<A.ClassDef>({ kind: 'ClassDef', name, bases, keywords, body, decorator_list }, position);
   }
 
   /** A parameter list up to `close` (`)` of a def, `:` of a lambda). */
@@ -901,6 +897,7 @@ class Parser {
 
   /** `for` targets and `del` targets: items at `|` level (so `in` ends them), commas make a tuple. */
   private targetList(ctx: 'Store' | 'Del'): A.Expr {
+    const start = this.peek();
     const first = this.target(ctx);
     if (!this.isOp(',')) return first;
     const elts = [first];
@@ -908,7 +905,7 @@ class Parser {
       if (this.isKeyword('in') || this.isOp('=') || this.atStatementEnd()) break;
       elts.push(this.target(ctx));
     }
-    return { kind: 'Tuple', elts, ctx, ...this.span(first) };
+    return { kind: 'Tuple', elts, ctx, ...this.span(start) };
   }
 
   private target(ctx: 'Store' | 'Del'): A.Expr {
@@ -928,6 +925,7 @@ class Parser {
 
   /** `a, *b, c` (a tuple when there is a comma) or one expression. */
   private starExpressions(): A.Expr {
+    const start = this.peek();
     const first = this.starExpression();
     if (!this.isOp(',')) return first;
     const elts = [first];
@@ -935,7 +933,7 @@ class Parser {
       if (!this.startsExpression(this.peek()) && !this.isOp('*')) break;
       elts.push(this.starExpression());
     }
-    return { kind: 'Tuple', elts, ctx: 'Load', ...this.span(first) };
+    return { kind: 'Tuple', elts, ctx: 'Load', ...this.span(start) };
   }
 
   private starExpression(): A.Expr {
@@ -1010,7 +1008,7 @@ class Parser {
       if (!this.isKeyword('else')) throw this.error("expected 'else' after 'if' expression", body);
       this.next();
       const orelse = this.expression();
-      result = { kind: 'IfExp', test, body, orelse, ...this.span(body) };
+      result = { kind: 'IfExp', test, body, orelse, ...this.span(this.tokens[startIndex]) };
     } else if (this.forgotComma(startIndex, body)) {
       throw this.error('invalid syntax. Perhaps you forgot a comma?', body);
     } else if (!this.speculating && body.kind === 'Name' && this.index === startIndex + 1 && this.startsExpression(this.peek())) {
@@ -1126,12 +1124,14 @@ class Parser {
   /** The Pratt loop: operators binding at least as tightly as `minBp`. */
   private binary(minBp: number): A.Expr {
     this.enter();
+    // compound nodes start at the operand's first token (a parenthesis included)
+    const start = this.peek();
     let lhs = this.prefix(minBp);
     for (;;) {
       const token = this.peek();
       if (token.type !== 'op' && token.type !== 'keyword') break;
       if (token.type === 'op' && (token.text === '(' || token.text === '[' || token.text === '.')) {
-        lhs = this.postfix(lhs, token);
+        lhs = this.postfix(lhs, token, start);
         continue;
       }
       const rule = INFIX.get(token.text);
@@ -1140,7 +1140,7 @@ class Parser {
         if (token.type !== 'op') break;
         this.next();
         const right = this.binary(rule.right);
-        lhs = { kind: 'BinOp', left: lhs, op: rule.op, right, ...this.span(lhs) };
+        lhs = { kind: 'BinOp', left: lhs, op: rule.op, right, ...this.span(start) };
       } else if (rule.kind === 'bool') {
         if (token.type !== 'keyword') break;
         const values = [lhs];
@@ -1148,7 +1148,7 @@ class Parser {
           this.next();
           values.push(this.binary(rule.right));
         }
-        lhs = { kind: 'BoolOp', op: rule.op, values, ...this.span(lhs) };
+        lhs = { kind: 'BoolOp', op: rule.op, values, ...this.span(start) };
       } else {
         const ops: A.CompareOperator[] = [];
         const comparators: A.Expr[] = [];
@@ -1159,7 +1159,7 @@ class Parser {
           comparators.push(this.binary(rule.right));
         }
         if (ops.length === 0) break;
-        lhs = { kind: 'Compare', left: lhs, ops, comparators, ...this.span(lhs) };
+        lhs = { kind: 'Compare', left: lhs, ops, comparators, ...this.span(start) };
       }
     }
     this.depth -= 1;
@@ -1243,20 +1243,20 @@ class Parser {
     throw this.unexpected(token);
   }
 
-  private postfix(lhs: A.Expr, token: Token): A.Expr {
+  private postfix(lhs: A.Expr, token: Token, start: Token): A.Expr {
     this.next();
     if (token.text === '.') {
       const attr = this.name();
-      return { kind: 'Attribute', value: lhs, attr, ctx: 'Load', ...this.span(lhs) };
+      return { kind: 'Attribute', value: lhs, attr, ctx: 'Load', ...this.span(start) };
     }
     if (token.text === '(') {
       const { args, keywords } = this.callArguments(token);
       this.expectOp(')');
-      return { kind: 'Call', func: lhs, args, keywords, ...this.span(lhs) };
+      return { kind: 'Call', func: lhs, args, keywords, ...this.span(start) };
     }
     const slice = this.slices();
     this.expectOp(']');
-    return { kind: 'Subscript', value: lhs, slice, ctx: 'Load', ...this.span(lhs) };
+    return { kind: 'Subscript', value: lhs, slice, ctx: 'Load', ...this.span(start) };
   }
 
   /** Arguments of a call or a class: positional, `*x`, `name=value`, `**x`, up to `)`. */
@@ -1317,17 +1317,18 @@ class Parser {
 
   /** Inside `[...]` of a subscript: one slice or expression, or a tuple of them. */
   private slices(): A.Expr {
+    const start = this.peek();
     const first = this.slice();
     if (!this.isOp(',')) {
       // `x[*a]` indexes with a tuple
-      return first.kind === 'Starred' ? { kind: 'Tuple', elts: [first], ctx: 'Load', ...this.span(first) } : first;
+      return first.kind === 'Starred' ? { kind: 'Tuple', elts: [first], ctx: 'Load', ...this.span(start) } : first;
     }
     const elts = [first];
     while (this.eatOp(',')) {
       if (this.isOp(']')) break;
       elts.push(this.slice());
     }
-    return { kind: 'Tuple', elts, ctx: 'Load', ...this.span(first) };
+    return { kind: 'Tuple', elts, ctx: 'Load', ...this.span(start) };
   }
 
   private slice(): A.Expr {
@@ -1354,7 +1355,8 @@ class Parser {
     }
     const e = this.parenthesizedBody(open);
     this.expectOp(')');
-    if (e.kind === 'Tuple' || e.kind === 'GeneratorExp') {
+    // a tuple or generator these parentheses make spans them (not one in nested parentheses)
+    if (e === this.builtInParentheses) {
       e.lineno = open.lineno;
       e.col_offset = open.col_offset;
       e.end_lineno = this.endLine;
@@ -1366,10 +1368,11 @@ class Parser {
   /** What may stand between parentheses (also an f-string's replacement field). */
   private parenthesizedBody(open: Token | null): A.Expr {
     if (this.isKeyword('yield')) return this.yieldExpression();
+    const start = this.peek();
     const first = this.starNamedExpression();
     if (this.isKeyword('for') && first.kind !== 'Starred') {
       const generators = this.comprehensionClauses();
-      return { kind: 'GeneratorExp', elt: first, generators, ...this.span(open ?? first) };
+      return (this.builtInParentheses = { kind: 'GeneratorExp', elt: first, generators, ...this.span(open ?? start) });
     }
     if (!this.isOp(',')) {
       if (first.kind === 'Starred') throw this.error('cannot use starred expression here', first);
@@ -1380,7 +1383,7 @@ class Parser {
       if (this.isOp(')') || this.peek().type === 'end') break;
       elts.push(this.starNamedExpression());
     }
-    return { kind: 'Tuple', elts, ctx: 'Load', ...this.span(first) };
+    return (this.builtInParentheses = { kind: 'Tuple', elts, ctx: 'Load', ...this.span(start) });
   }
 
   private yieldExpression(): A.Expr {
@@ -1742,7 +1745,9 @@ class Parser {
       this.fstringDepth -= 1;
       this.tokens = savedTokens;
       this.furthest = savedFurthest;
+      const compileError = this.compileError;
       this.restore(saved);
+      this.compileError = compileError;
     }
   }
 
