@@ -5,6 +5,7 @@
 import { Tensor } from '../engine/tensor.js';
 import { EXCEPTION_CLASSES, pyError } from './exceptions.js';
 import {
+  asciiEscape,
   doubleToString,
   floatRepr,
   formatWithSpec,
@@ -623,7 +624,7 @@ const builtinFunctions: PyBuiltin[] = [
   }),
   builtin('ascii', (args) => {
     exactArgs('ascii', args, 1);
-    return [...repr(args[0])].map((ch) => (ch.charCodeAt(0) < 128 ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)).join('');
+    return asciiEscape(repr(args[0]));
   }),
   builtin('format', (args, kwargs) => {
     const [value, spec] = parseArgs('format', ['value', 'format_spec='], args, kwargs);
@@ -848,7 +849,15 @@ function dictUpdate(d: PyDict, source: PyValue): void {
   }
   const items = toArray(source);
   items.forEach((pair, i) => {
-    const kv = toArray(pair);
+    let kv: PyValue[];
+    try {
+      kv = toArray(pair);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TypeError') {
+        throw pyError('TypeError', `cannot convert dictionary update sequence element #${i} to a sequence`);
+      }
+      throw error;
+    }
     if (kv.length !== 2) {
       throw pyError('ValueError', `dictionary update sequence element #${i} has length ${kv.length}; 2 is required`);
     }
@@ -1280,6 +1289,12 @@ defineMethods(setType, {
   issubset: (self, args) => compare('LtE', self, setType.construct?.([args[0]], null) as PyValue),
   issuperset: (self, args) => compare('GtE', self, setType.construct?.([args[0]], null) as PyValue),
 });
+
+for (const type of [intType, floatType]) {
+  const dict = type.dict as Map<string, PyValue>;
+  dict.set('real', new PyProperty((self) => (typeof self === 'boolean' ? (self ? 1n : 0n) : self)));
+  dict.set('imag', new PyProperty((self) => (typeof self === 'number' ? 0 : 0n)));
+}
 
 defineMethods(intType, {
   bit_length: (self) => {

@@ -342,6 +342,10 @@ function sequenceOp(op: ast.Operator, a: PyValue, b: PyValue): PyValue {
       }
     }
   }
+  if (op === 'Mult' && (isSequence(a) || isSequence(b))) {
+    const other = isSequence(a) ? b : a;
+    throw pyError('TypeError', `can't multiply sequence by non-int of type '${typeName(other)}'`);
+  }
   if (op === 'Mod' && typeof a === 'string') return runtime.percentFormat(a, b);
   if (op === 'BitOr' && a instanceof PyDict && b instanceof PyDict) {
     const out = new PyDict();
@@ -378,6 +382,10 @@ function sequenceOp(op: ast.Operator, a: PyValue, b: PyValue): PyValue {
     if (result !== NOT_IMPLEMENTED) return result;
   }
   throw unsupported(SYMBOLS[op], a, b);
+}
+
+function isSequence(v: PyValue): boolean {
+  return typeof v === 'string' || v instanceof PyList || v instanceof PyTuple;
 }
 
 /** Programs' classes: `a.__add__(b)`, then `b.__radd__(a)`. */
