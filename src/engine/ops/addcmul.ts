@@ -1,6 +1,7 @@
 import { apply, defineOp, type Primitive, type Scalar, type Value } from '../op.js';
 import { rounder } from '../dtype.js';
 import { scalarIn } from '../kernels/elementwise.js';
+import { fusedMultiplyAdd } from '../kernels/fma.js';
 import { zip3 } from '../kernels/ternary.js';
 import { resultDtype, scalarNumber } from '../promote.js';
 import type { Tensor } from '../tensor.js';
@@ -13,12 +14,13 @@ interface ValueAttrs {
 // d(x + v t1 t2)/dx = 1, d/dt1 = v t2, d/dt2 = v t1: g, (g * t2) * v, (g * t1) * v
 const Addcmul: Primitive<ValueAttrs> = {
   gradFn: 'AddcmulBackward0',
-  // PyTorch's kernel: x + v * t1 * t2, left to right, one rounding per step
+  // PyTorch's kernel: x + v * t1 * t2, left to right, the last multiply-add fused (one rounding)
   forward: ([x, t1, t2], { value }) => {
     const dtype = resultDtype([x, t1, t2]);
     const round = rounder(dtype);
+    const fma = fusedMultiplyAdd(dtype);
     const v = scalarIn(dtype, value);
-    return zip3(x, t1, t2, dtype, (a, b, c) => a + round(round(v * b) * c));
+    return zip3(x, t1, t2, dtype, (a, b, c) => fma(round(v * b), c, a));
   },
   backward: (g, { inputs: [x, t1, t2], attrs: { value } }) => [
     x.requiresGrad ? g : null,

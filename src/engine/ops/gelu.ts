@@ -1,6 +1,7 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
-import { rounder } from '../dtype.js';
+import { type DType, rounder } from '../dtype.js';
+import { fusedMultiplyAdd } from '../kernels/fma.js';
 import { map, zip } from '../kernels/elementwise.js';
 import { erf } from '../kernels/special.js';
 import { resultDtype } from '../promote.js';
@@ -24,23 +25,28 @@ const TANH_BETA = Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5;
 const PDF_BETA = (2 / Math.sqrt(Math.PI)) * Math.SQRT1_2 * 0.5;
 const KAPPA = 0.044715;
 
-/** gelu'(x) for each form, each step rounded to the dtype as PyTorch's GeluBackwardKernel does. */
-function derivativeKernel(approximate: Approximate, round: (v: number) => number): (x: number) => number {
+/**
+ * gelu'(x) for each form, each step rounded to the dtype as PyTorch's
+ * GeluBackwardKernel does (its multiply-adds fused by the compiler: one rounding).
+ */
+function derivativeKernel(approximate: Approximate, dtype: DType): (x: number) => number {
+  const round = rounder(dtype);
+  const fma = fusedMultiplyAdd(dtype);
   const [alpha, pdfBeta, beta, kappa] = [round(SQRT1_2), round(PDF_BETA), round(TANH_BETA), round(KAPPA)];
   if (approximate === 'none') {
     return (x) => {
       const cdf = round(0.5 * round(1 + round(erf(round(x * alpha)))));
       const pdf = round(pdfBeta * round(Math.exp(round(round(x * x) * -0.5))));
-      return round(cdf + round(x * pdf));
+      return fma(x, pdf, cdf);
     };
   }
   return (x) => {
     const square = round(x * x);
-    const inner = round(beta * round(x + round(kappa * round(square * x))));
+    const inner = round(beta * fma(kappa, round(square * x), x));
     const t = round(Math.tanh(inner));
     const leftDerivative = round(0.5 * round(1 + t));
-    const tanhDerivative = round(1 - round(t * t));
-    const innerDerivative = round(beta * round(1 + round(round(3 * kappa) * square)));
+    const tanhDerivative = fma(-t, t, 1);
+    const innerDerivative = round(beta * fma(round(3 * kappa), square, 1));
     const rightDerivative = round(round(round(0.5 * x) * tanhDerivative) * innerDerivative);
     return round(leftDerivative + rightDerivative);
   };
@@ -55,7 +61,7 @@ function derivativeKernel(approximate: Approximate, round: (v: number) => number
 const GeluBackward: Primitive<GeluAttrs> = {
   gradFn: 'GeluBackwardBackward0',
   forward: ([g, x], { approximate }) => {
-    const derivative = derivativeKernel(approximate, rounder(x.dtype));
+    const derivative = derivativeKernel(approximate, x.dtype);
     return zip(g, x, resultDtype([g, x]), (gv, v) => gv * derivative(v));
   },
   backward: (gg, { inputs: [g, x], attrs }) => [
@@ -92,10 +98,11 @@ const Gelu: Primitive<GeluAttrs> = {
       return map(x, (v) => round(v * 0.5) * round(1 + round(erf(round(v * alpha)))));
     }
     const [beta, kappa] = [round(TANH_BETA), round(KAPPA)];
-    // 0.5 * x * (1 + tanh(√(2/π) (x + 0.044715 x³)))
+    const fma = fusedMultiplyAdd(x.dtype);
+    // 0.5 * x * (1 + tanh(√(2/π) (x + 0.044715 x³))), the inner multiply-add fused
     return map(x, (v) => {
       const cube = round(round(v * v) * v);
-      const inner = round(beta * round(v + round(kappa * cube)));
+      const inner = round(beta * fma(kappa, cube, v));
       return round(0.5 * v) * round(1 + round(Math.tanh(inner)));
     });
   },

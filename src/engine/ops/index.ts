@@ -104,6 +104,15 @@ import floorDivide from './floor_divide.js';
 import clip from './clip.js';
 import clampMin from './clamp_min.js';
 import clampMax from './clamp_max.js';
+import prod from './prod.js';
+import amax from './amax.js';
+import amin from './amin.js';
+import variance from './var.js';
+import std from './std.js';
+import norm from './norm.js';
+import logsumexp from './logsumexp.js';
+import cumsum from './cumsum.js';
+import cumprod from './cumprod.js';
 import det from './det.js';
 import inverse from './inverse.js';
 import linalgInv from './linalg_inv.js';
@@ -118,6 +127,7 @@ export const OPS: readonly OpDef[] = [
   exp2, expm1, log2, log10, log1p, rsqrt, square, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, erf, erfc, erfinv, sign, floor, ceil, round, trunc, frac, logit, expit,
   relu6, hardtanh, leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid, tanhshrink, softshrink, hardshrink, threshold, softmin, prelu,
   atan2, maximum, minimum, fmod, remainder, hypot, lerp, addcmul, addcdiv, trueDivide, floorDivide, clip, clampMin, clampMax,
+  prod, amax, amin, variance, std, norm, logsumexp, cumsum, cumprod,
   sum, mean, max, min, softmax, logSoftmax, mseLoss,
   matmul, mm, mv, dot,
   view, reshape, expand, t, transpose, squeeze, unsqueeze,

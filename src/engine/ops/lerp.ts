@@ -1,6 +1,7 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, isTensor, type Primitive, type Scalar, type Value } from '../op.js';
-import { rounder } from '../dtype.js';
+import { type DType, rounder } from '../dtype.js';
+import { fusedMultiplyAdd } from '../kernels/fma.js';
 import { scalarIn, zip } from '../kernels/elementwise.js';
 import { zip3 } from '../kernels/ternary.js';
 import { resultDtype, scalarNumber } from '../promote.js';
@@ -10,12 +11,15 @@ import { sub } from './sub.js';
 
 /**
  * PyTorch's lerp kernel: start + w (end - start) for |w| < 1/2, else
- * end - (end - start)(1 - w), so that w = 1 gives end exactly; one rounding per step.
+ * end - (end - start)(1 - w), so that w = 1 gives end exactly; the
+ * multiply-adds fused (one rounding), the differences rounded.
  */
-function lerpOf(round: (v: number) => number): (start: number, end: number, w: number) => number {
+function lerpOf(dtype: DType): (start: number, end: number, w: number) => number {
+  const round = rounder(dtype);
+  const fma = fusedMultiplyAdd(dtype);
   return (start, end, w) => {
     const diff = round(end - start);
-    return Math.abs(w) < 0.5 ? start + round(w * diff) : end - round(diff * round(1 - w));
+    return Math.abs(w) < 0.5 ? fma(w, diff, start) : fma(-diff, round(1 - w), end);
   };
 }
 
@@ -28,7 +32,7 @@ const LerpScalar: Primitive<WeightAttrs> = {
   gradFn: 'LerpBackward0',
   forward: ([start, end], { weight }) => {
     const dtype = resultDtype([start, end]);
-    const kernel = lerpOf(rounder(dtype));
+    const kernel = lerpOf(dtype);
     const w = scalarIn(dtype, weight);
     return zip(start, end, dtype, (s, e) => kernel(s, e, w));
   },
@@ -43,7 +47,7 @@ const LerpTensor: Primitive = {
   gradFn: 'LerpBackward1',
   forward: ([start, end, weight]) => {
     const dtype = resultDtype([start, end, weight]);
-    return zip3(start, end, weight, dtype, lerpOf(rounder(dtype)));
+    return zip3(start, end, weight, dtype, lerpOf(dtype));
   },
   backward: (g, { inputs: [start, end, weight] }) => [
     start.requiresGrad ? mul(g, sub(1, weight)) : null,

@@ -1,17 +1,19 @@
 import { apply, defineOp, type Primitive } from '../op.js';
 import { map, zip } from '../kernels/elementwise.js';
-import { floatingOf, rounder } from '../dtype.js';
+import { floatingOf } from '../dtype.js';
+import { fusedMultiplyAdd } from '../kernels/fma.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 
-// PyTorch's tanh_backward(g, out) = g * (1 - out * out), one rounding per step;
+// PyTorch's tanh_backward(g, out) = g * (1 - out * out), 1 - out * out fused into one rounding
+// (the compiler contracts it to an FMA) and one for the product;
 // differentiated again it is TanhBackwardBackward0:
 // d/dg = tanh_backward(gg, out), d/dout = gg * (-2 * out * g)
 const TanhBackward: Primitive = {
   gradFn: 'TanhBackwardBackward0',
   forward: ([g, out]) => {
-    const round = rounder(out.dtype);
-    return zip(g, out, out.dtype, (gv, o) => gv * round(1 - round(o * o)));
+    const fma = fusedMultiplyAdd(out.dtype);
+    return zip(g, out, out.dtype, (gv, o) => gv * fma(-o, o, 1));
   },
   backward: (gg, { inputs: [g, out] }) => [
     g.requiresGrad ? tanhBackward(gg, out) : null,
