@@ -313,7 +313,8 @@ async function singleReplica(allScenarios: Scenario[]): Promise<void> {
   await docker(['run', '-d', '--name', SINGLE, '--cpus', '1', '--memory', '768m', '--init', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '-e', 'WORKERS=1', '-e', 'LOG_LEVEL=warn', '-p', `127.0.0.1:${port}:3000`, APP_IMAGE]);
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt++) {
-    const answer = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+    // A time limit: while the container starts, docker-proxy may accept and then hold the connection.
+    const answer = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
     if (answer === 200) break;
     if (attempt > 120) throw new Error(`the single replica did not get ready: ${(await docker(['logs', SINGLE], { allowFailure: true })).stderr}`);
     await sleep(500);
@@ -492,7 +493,7 @@ async function main(): Promise<void> {
   const inflight = 3 * replicas.length;
   const stopAt = { time: 0 };
   const requests = Array.from({ length: inflight }, () =>
-    fetch(`${url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SLOW_PROGRAM) })
+    fetch(`${url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SLOW_PROGRAM), signal: AbortSignal.timeout(60_000) })
       .then(async (r) => ({ status: r.status, at: Date.now(), body: await r.text() }))
       .catch((error: Error & { cause?: Error }) => ({ status: 0, at: Date.now(), body: `${error.message} ${error.cause?.message ?? ''}` })),
   );
@@ -501,7 +502,7 @@ async function main(): Promise<void> {
   const stopping = compose(['stop', '-t', '25', 'gradserve'], { timeoutMs: 60_000 });
   const answers = await Promise.all(requests);
   await stopping;
-  const after = await fetch(`${url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(COURSE_PROGRAMS[0]) }).then(
+  const after = await fetch(`${url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(COURSE_PROGRAMS[0]), signal: AbortSignal.timeout(10_000) }).then(
     (r) => `${r.status}`,
     (e: Error) => e.message,
   );
