@@ -1,4 +1,5 @@
 import type { Limits } from '../../schemas/limits.js';
+import { chargeWork } from '../engine/meter.js';
 import { ProblemError } from '../errors.js';
 
 /**
@@ -82,4 +83,9 @@ export function refuseLargeEvaluateAnswer(
     }
   }
   if (bytes > limits.maxAnswerBytes) throw answerTooLarge(`at least ${bytes} bytes (${elements} values)`, limits.maxAnswerBytes);
+  // Writing the values out (nested arrays, then JSON) is work too: a large answer is not built on the event loop.
+  chargeWork(elements * WORK_PER_ANSWER_VALUE);
 }
+
+/** Work units per value an answer writes: about 0.1 µs each for nested arrays and JSON text (4 units of a few ns). */
+export const WORK_PER_ANSWER_VALUE = 4;
