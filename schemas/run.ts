@@ -66,7 +66,11 @@ const AxesFields = {
 };
 
 const Figure = z
-  .object({ ...AxesFields, more_axes: z.array(z.object(AxesFields)).optional().describe('The other Axes of a figure with several.') })
+  .object({
+    ...AxesFields,
+    more_axes: z.array(z.object(AxesFields)).optional().describe('The other Axes of a figure with several.'),
+    svg: z.string().optional().describe('The figure drawn as SVG (by the renderer of /v1/plot).'),
+  })
   .meta({ id: 'RunFigure', description: "A figure the cell showed (plt.show()) or left open: its (first) Axes' lines and labels." });
 
 const CellAnswer = z

@@ -121,7 +121,7 @@ export class NotebookSession {
     const interpreter = this.interpreter;
     let module: ast.Module;
     try {
-      module = parse(source);
+      module = parseCached(source);
     } catch (error) {
       if (error instanceof PythonSyntaxError) {
         return { stdout: '', display: null, error: { type: error.type, message: error.message, line: error.lineno }, figures: [] };
@@ -156,7 +156,7 @@ export class NotebookSession {
    * as PythonSyntaxError; the step budget and work limits as their own errors.
    */
   evaluate(source: string): PyValue {
-    const module = parse(source);
+    const module = parseCached(source);
     const interpreter = this.interpreter;
     return interpreter.enter(() => {
       interpreter.beginCell();
@@ -196,6 +196,29 @@ export class NotebookSession {
     });
     return out;
   }
+}
+
+/**
+ * Parsed cells by source text, most recently used last: a course's cells arrive again and again.
+ * The interpreter never changes an AST, so runs share them.
+ */
+const parsed = new Map<string, ast.Module>();
+const PARSE_CACHE_ENTRIES = 512;
+const PARSE_CACHE_MAX_SOURCE = 20_000;
+
+function parseCached(source: string): ast.Module {
+  const hit = parsed.get(source);
+  if (hit !== undefined) {
+    parsed.delete(source);
+    parsed.set(source, hit);
+    return hit;
+  }
+  const module = parse(source);
+  if (source.length <= PARSE_CACHE_MAX_SOURCE) {
+    if (parsed.size >= PARSE_CACHE_ENTRIES) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(source, module);
+  }
+  return module;
 }
 
 function exceptionText(error: PythonError): string {

@@ -53,7 +53,7 @@ describe('POST /v1/run answers', () => {
   it('figures as data, non-finite numbers as strings', async () => {
     const r = await post({ source: "import matplotlib.pyplot as plt\nplt.plot([0, 1, 2], [1.0, float('inf'), float('nan')], label='f')\nplt.title('t')\nplt.legend()\nplt.show()" });
     expect(r.status).toBe(200);
-    expect(r.body.cells[0].figures).toEqual([{ lines: [{ x: [0, 1, 2], y: [1, 'Infinity', 'NaN'], label: 'f' }], xlabel: null, ylabel: null, title: 't', legend: true }]);
+    expect(r.body.cells[0].figures).toEqual([{ lines: [{ x: [0, 1, 2], y: [1, 'Infinity', 'NaN'], label: 'f' }], xlabel: null, ylabel: null, title: 't', legend: true, svg: expect.stringContaining('<svg') }]);
   });
 
   it('an endless loop stops in its cell (step budget) and the next cell runs', async () => {

@@ -5,6 +5,7 @@
  * numpy arrays, tensors (one that requires grad fails as `.numpy()` does).
  */
 import { Tensor } from '../../engine/tensor.js';
+import { renderFigureSvg } from '../../plot/figure_svg.js';
 import { builtin, parseArgs } from '../builtins.js';
 import { pyError } from '../exceptions.js';
 import { activeInterpreter } from '../interpreter.js';
@@ -41,7 +42,9 @@ export interface FigureJson {
   ylabel: string | null;
   title: string | null;
   legend: boolean;
-  more_axes?: Omit<FigureJson, 'more_axes'>[];
+  more_axes?: Omit<FigureJson, 'more_axes' | 'svg'>[];
+  /** The figure as SVG (its first Axes). */
+  svg?: string;
 }
 
 export interface LineJson {
@@ -86,7 +89,7 @@ function wire(v: number): number | string {
   return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
 }
 
-function axesJson(a: AxesRecord): Omit<FigureJson, 'more_axes'> {
+function axesJson(a: AxesRecord): Omit<FigureJson, 'more_axes' | 'svg'> {
   return {
     lines: a.lines.map((l) => ({ x: l.x.map(wire), y: l.y.map(wire), label: l.label })),
     xlabel: a.xlabel,
@@ -98,7 +101,21 @@ function axesJson(a: AxesRecord): Omit<FigureJson, 'more_axes'> {
 
 function figureJson(f: FigureRecord): FigureJson {
   const [first, ...rest] = f.axes;
-  return rest.length === 0 ? axesJson(first) : { ...axesJson(first), more_axes: rest.map(axesJson) };
+  const json: FigureJson = rest.length === 0 ? axesJson(first) : { ...axesJson(first), more_axes: rest.map(axesJson) };
+  json.svg = figureSvg(first);
+  return json;
+}
+
+/** The figure's (first) Axes drawn by the renderer /v1/plot uses. */
+function figureSvg(a: AxesRecord): string {
+  return renderFigureSvg({
+    lines: [...a.lines.map((l) => ({ x: l.x, y: l.y, label: l.label })), ...a.scatters.map((l) => ({ x: l.x, y: l.y, label: l.label, style: 'scatter' as const }))],
+    xlabel: a.xlabel,
+    ylabel: a.ylabel,
+    title: a.title,
+    legend: a.legend,
+    grid: a.grid,
+  });
 }
 
 // ---------------------------------------------------------------- objects
@@ -172,9 +189,9 @@ function floatOrInt(v: number): string {
 function numbers(v: PyValue, what: string): number[] {
   if (v instanceof Tensor) {
     if (v.requiresGrad) throw pyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
-    return Array.from(v.data, Number);
+    return plainArray(v.data);
   }
-  if (v instanceof PyNdarray) return Array.from(v.data, Number);
+  if (v instanceof PyNdarray) return plainArray(v.data);
   if (typeof v === 'number') return [v];
   if (typeof v === 'bigint') return [Number(v)];
   if (typeof v === 'boolean') return [v ? 1 : 0];
@@ -182,6 +199,12 @@ function numbers(v: PyValue, what: string): number[] {
     return toArray(v).flatMap((item) => numbers(item, what));
   }
   throw pyError('TypeError', `${what}: cannot plot values of type '${typeName(v)}'`);
+}
+
+function plainArray(data: ArrayLike<number>): number[] {
+  const out = new Array<number>(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i];
+  return out;
 }
 
 function isFormatString(v: PyValue): v is string {
