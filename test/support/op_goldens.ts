@@ -8,7 +8,7 @@
  * the case fails with that message.
  */
 import { backward } from '../../src/engine/autograd.js';
-import { TorchDType } from '../../src/engine/dtype.js';
+import { type DType, TorchDType } from '../../src/engine/dtype.js';
 import { bindArguments, isTensor, NamedTuple, type OpDef, type OpModule, type Value } from '../../src/engine/op.js';
 import { modulesOf, OPS_BY_NAME, opSpelled } from '../../src/engine/ops/index.js';
 import { Tensor } from '../../src/engine/tensor.js';
@@ -83,6 +83,9 @@ class BoundMethod {
   ) {}
 }
 type Item = Value | Module | BoundMethod;
+
+/** torch.float64 and its aliases as torch.dtype values. */
+const TORCH_DTYPES: Record<string, DType> = { float32: 'float32', float: 'float32', float64: 'float64', double: 'float64', int64: 'int64', long: 'int64', bool: 'bool' };
 
 const MODULE_PATHS = new Set(['torch', 'torch.nn', 'torch.nn.functional', 'torch.special', 'torch.linalg']);
 const OPERATOR_OPS: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '**': 'pow', '@': 'matmul', '//': 'floor_divide', '%': 'remainder' };
@@ -212,6 +215,7 @@ class Statement {
   }
 
   private attribute(item: Item, name: string): Item {
+    if (item instanceof Module && item.path === 'torch' && name in TORCH_DTYPES) return TorchDType.of(TORCH_DTYPES[name]);
     if (item instanceof Module) {
       const path = `${item.path}.${name}`;
       return MODULE_PATHS.has(path) ? new Module(path) : new BoundMethod(item, name);

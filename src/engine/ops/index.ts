@@ -120,6 +120,31 @@ import linalgSolve from './linalg_solve.js';
 import cross from './cross.js';
 import linalgCross from './linalg_cross.js';
 import linalgVectorNorm from './linalg_vector_norm.js';
+import pad from './pad.js';
+import conv1d from './conv1d.js';
+import conv2d from './conv2d.js';
+import maxPool2d from './max_pool2d.js';
+import avgPool2d from './avg_pool2d.js';
+import layerNorm from './layer_norm.js';
+import batchNorm from './batch_norm.js';
+import torchTensor from './torch_tensor.js';
+import zeros from './zeros.js';
+import ones from './ones.js';
+import full from './full.js';
+import zerosLike from './zeros_like.js';
+import onesLike from './ones_like.js';
+import fullLike from './full_like.js';
+import eye from './eye.js';
+import arange from './arange.js';
+import linspace from './linspace.js';
+import clone from './clone.js';
+import detach from './detach.js';
+import to from './to.js';
+import float from './float.js';
+import double from './double.js';
+import long from './long.js';
+import bool from './bool.js';
+import typeAs from './type_as.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
@@ -134,6 +159,8 @@ export const OPS: readonly OpDef[] = [
   grad, jacobian, hessian,
   bmm, addmm, // linalg ops
   bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, // linalg ops
+  pad, conv1d, conv2d, maxPool2d, avgPool2d, layerNorm, batchNorm, // nn ops
+  torchTensor, zeros, ones, full, zerosLike, onesLike, fullLike, eye, arange, linspace, clone, detach, to, float, double, long, bool, typeAs, // creation ops
 ];
 
 export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map(OPS.map((op) => [op.name, op]));
