@@ -1,5 +1,5 @@
 import { ProblemError } from '../../errors.js';
-import { apply, defineOp, isTensor, type Primitive, type Scalar, type Value } from '../op.js';
+import { apply, defineOp, isTensor, type Primitive, pythonTypeName, type Scalar, type Value } from '../op.js';
 import { floatingOf } from '../dtype.js';
 import { zip } from '../kernels/elementwise.js';
 import { operands, resultDtype, scalarNumber } from '../promote.js';
@@ -7,6 +7,7 @@ import { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
 import { reciprocal } from './reciprocal.js';
+import { divRounded, roundingMode } from './div_rounding.js';
 
 // d(a / b)/da = 1/b, d(a / b)/db = -a/b², computed as PyTorch does: -g * ((a / b) / b)
 const Div: Primitive = {
@@ -45,8 +46,10 @@ export default defineOp({
   params: [
     { name: 'input', kind: 'tensor|number' },
     { name: 'other', kind: 'tensor|number' },
+    // 'trunc', 'floor' or None (DivBackward2, div_rounding.ts); False stands for not given (then DivBackward0)
+    { name: 'rounding_mode', kind: 'any', default: false, keywordOnly: true },
   ],
-  gradFns: ['DivBackward0', 'MulBackward0', 'ReciprocalBackward0'],
+  gradFns: ['DivBackward0', 'MulBackward0', 'ReciprocalBackward0', 'DivBackward2'],
   method: true,
   function: true,
   operators: ['/'],
@@ -55,8 +58,16 @@ export default defineOp({
     { args: [{ tensor: [3] }, 4] },
     { args: [2, { tensor: [3] }] },
     { args: [{ tensor: [] }, { tensor: [3], domain: 'positive' }] },
+    { args: [{ tensor: [2, 3] }, { tensor: [3], domain: 'positive' }], kwargs: { rounding_mode: 'floor' } },
+    { args: [{ tensor: [2, 3] }, { tensor: [3], domain: 'positive' }], kwargs: { rounding_mode: null } },
   ],
-  call: ({ input, other }): Value => {
+  call: ({ input, other, rounding_mode }): Value => {
+    if (rounding_mode !== false) {
+      if (rounding_mode !== null && typeof rounding_mode !== 'string') {
+        throw new ProblemError('invalid-argument', `div(): argument 'rounding_mode' must be str, not ${pythonTypeName(rounding_mode)}`, { pythonType: 'TypeError' });
+      }
+      return divRounded(input as Tensor | Scalar, other as Tensor | Scalar, roundingMode(rounding_mode));
+    }
     if (!isTensor(input) && !isTensor(other)) return divideNumbers(input as Scalar, other as Scalar);
     return div(input as Tensor | Scalar, other as Tensor | Scalar);
   },

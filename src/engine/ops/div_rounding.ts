@@ -1,6 +1,6 @@
 import { ProblemError } from '../../errors.js';
 import { apply, type Primitive, type Scalar } from '../op.js';
-import { rounder } from '../dtype.js';
+import { floatingOf, rounder } from '../dtype.js';
 import { zip } from '../kernels/elementwise.js';
 import { operands, resultDtype } from '../promote.js';
 import { type Tensor, zerosTensor } from '../tensor.js';
@@ -51,7 +51,8 @@ interface ModeAttrs {
 const DivMode: Primitive<ModeAttrs> = {
   gradFn: 'DivBackward2',
   forward: ([a, b], { mode }) => {
-    const dtype = resultDtype([a, b]);
+    // rounding_mode=None is true division: integer operands give the default float dtype
+    const dtype = mode === null ? floatingOf(resultDtype([a, b])) : resultDtype([a, b]);
     const round = rounder(dtype);
     const kernel = mode === 'trunc' ? divTrunc(round) : mode === 'floor' ? divFloor(round) : (x: number, y: number) => x / y;
     return zip(a, b, dtype, kernel);

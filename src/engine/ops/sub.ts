@@ -2,6 +2,7 @@ import { apply, defineOp, isTensor, type Primitive, type Scalar, type Value } fr
 import { map, scalarIn, zip } from '../kernels/elementwise.js';
 import { operands, resultDtype, scalarArithmetic, scalarNumber } from '../promote.js';
 import { Tensor } from '../tensor.js';
+import { addScaledAs } from './add.js';
 import { neg } from './neg.js';
 
 // d(a - b)/da = 1, d(a - b)/db = -1; the engine sums broadcast gradients back.
@@ -29,9 +30,12 @@ const Rsub: Primitive<RsubAttrs> = {
 };
 
 /** `a - b`; `number - tensor` runs PyTorch's rsub, whose node has the tensor as its only input. */
-export function sub(a: Tensor | Scalar, b: Tensor | Scalar): Tensor {
+export function sub(a: Tensor | Scalar, b: Tensor | Scalar, alpha: Scalar = 1): Tensor {
   if (!(a instanceof Tensor) && b instanceof Tensor) return apply(Rsub, [b], { minuend: scalarNumber(a) });
   const [ta, tb] = operands(a, b);
+  // torch.sub(a, b, alpha=k) is add(a, b, -k) under the name SubBackward0
+  const k = scalarNumber(alpha);
+  if (k !== 1) return addScaledAs('SubBackward0', ta, tb, -k);
   return apply(Sub, [ta, tb], undefined);
 }
 
@@ -41,6 +45,7 @@ export default defineOp({
   params: [
     { name: 'input', kind: 'tensor|number' },
     { name: 'other', kind: 'tensor|number' },
+    { name: 'alpha', kind: 'scalar', default: 1, keywordOnly: true },
   ],
   gradFns: ['SubBackward0', 'RsubBackward1'],
   method: true,
@@ -51,9 +56,10 @@ export default defineOp({
     { args: [{ tensor: [3] }, 1.5] },
     { args: [2.5, { tensor: [4] }] },
     { args: [{ tensor: [] }, { tensor: [2] }] },
+    { args: [{ tensor: [2, 3] }, { tensor: [3] }], kwargs: { alpha: 0.5 } },
   ],
-  call: ({ input, other }): Value => {
+  call: ({ input, other, alpha }): Value => {
     if (!isTensor(input) && !isTensor(other)) return scalarArithmetic(input as Scalar, other as Scalar, (x, y) => x - y, (x, y) => x - y);
-    return sub(input as Tensor | Scalar, other as Tensor | Scalar);
+    return sub(input as Tensor | Scalar, other as Tensor | Scalar, alpha as Scalar);
   },
 });
