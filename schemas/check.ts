@@ -8,6 +8,11 @@ import { NestedNumbers, WireNumber } from './tensor.js';
 export const CHECK_DEFAULTS = { rtol: 1e-5, atol: 1e-8 } as const;
 /** Extra random points a reference check may ask for. */
 export const MAX_POINTS = 32;
+/** The largest weight of one check: sums of weights stay far from overflowing the score. */
+export const MAX_WEIGHT = 1_000_000;
+
+/** The fields of an expected tensor that are checked (rtol and atol only tune them). */
+const CHECKED_FIELDS = ['data', 'grad', 'shape', 'requires_grad'] as const;
 
 const Name = z.string().max(64);
 
@@ -33,6 +38,17 @@ const Expectations = z
   .strictObject({
     tensors: z.record(Name, ExpectedTensor).default({}),
     grad_fn: z.record(Name, z.string().max(128).nullable()).default({}).describe('Expected grad_fn names (null: a leaf or no grad_fn).'),
+  })
+  .superRefine((expected, ctx) => {
+    // An expectation that checks nothing would pass every submission.
+    for (const [name, tensor] of Object.entries(expected.tensors)) {
+      if (!CHECKED_FIELDS.some((field) => tensor[field] !== undefined)) {
+        ctx.addIssue({ code: 'custom', message: `expects nothing of '${name}': give at least one of ${CHECKED_FIELDS.join(', ')}`, path: ['tensors', name] });
+      }
+    }
+    if (Object.keys(expected.tensors).length === 0 && Object.keys(expected.grad_fn).length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'expects nothing: give at least one tensor under tensors or one grad_fn', path: [] });
+    }
   })
   .meta({ id: 'Expectations', description: 'What the submission should give: values, gradients, shapes, grad_fn names.' });
 
@@ -75,7 +91,10 @@ function buildCheckSchemas(limits: Limits) {
       compare: z.array(Name).max(limits.maxStatements).optional().describe('With a reference: the names to compare (value, and .grad where the reference has one) instead of the default.'),
       points: Points.optional(),
       tolerance: Tolerance.default(CHECK_DEFAULTS),
-      weights: z.record(z.string().max(80), z.number().nonnegative()).optional().describe('Weight per check name (`y`, `x.grad`, `y.grad_fn`); default 1.'),
+      weights: z
+        .record(z.string().max(80), z.number().nonnegative().max(MAX_WEIGHT, `at most ${MAX_WEIGHT}`))
+        .optional()
+        .describe(`Weight per check name (\`y\`, \`x.grad\`, \`y.grad_fn\`); default 1, at most ${MAX_WEIGHT}.`),
     })
     .superRefine((body, ctx) => {
       if ((body.expected === undefined) === (body.reference === undefined)) {

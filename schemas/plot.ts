@@ -58,7 +58,7 @@ export function plotSchemas(limits: Limits) {
       }
       if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'give at least the input on the horizontal axis', path: ['inputs'] });
       if (names.length > limits.maxInputs) ctx.addIssue({ code: 'custom', message: `at most ${limits.maxInputs} inputs (limit maxInputs)`, path: ['inputs'] });
-      const twice = Object.keys(topLevel).find((name) => body.inputs !== undefined && name in body.inputs);
+      const twice = Object.keys(topLevel).find((name) => body.inputs !== undefined && Object.hasOwn(body.inputs, name));
       if (twice !== undefined) ctx.addIssue({ code: 'custom', message: `'${twice}' is given both at the top level and under inputs`, path: [twice] });
       const axes = Object.keys(topLevel);
       if (axes.length > 1) {

@@ -54,7 +54,8 @@ export function checkSubmission(request: CheckRequest, limits: Limits, evaluate:
       }
     }
   }
-  const weighted = checks.map((c) => ({ ...c, weight: request.weights?.[c.check] ?? 1 }));
+  const weights = request.weights ?? {};
+  const weighted = checks.map((c) => ({ ...c, weight: own(weights, c.check) ?? 1 }));
   const total = weighted.reduce((n, c) => n + c.weight, 0);
   const earned = weighted.reduce((n, c) => n + (c.pass ? c.weight : 0), 0);
   const failed = weighted.filter((c) => !c.pass);
@@ -141,17 +142,17 @@ function describeInputs(inputs: Inputs): Record<string, NestedNumbers> | undefin
 function expectationChecks(expected: Expectations, answer: GradedAnswer, tolerance: Tolerance): Check[] {
   const checks: Check[] = [];
   for (const [name, want] of Object.entries(expected.tensors)) {
-    const actual = answer.tensors[name];
-    const own = { rtol: want.rtol ?? tolerance.rtol, atol: want.atol ?? tolerance.atol };
-    if (want.data !== undefined) checks.push(numericCheck(name, want.data, actual, actual?.data, own, name));
-    if (want.grad !== undefined) checks.push(gradCheck(name, want.grad, actual, own));
+    const actual = own(answer.tensors, name);
+    const tensorTolerance = { rtol: want.rtol ?? tolerance.rtol, atol: want.atol ?? tolerance.atol };
+    if (want.data !== undefined) checks.push(numericCheck(name, want.data, actual, actual?.data, tensorTolerance, name));
+    if (want.grad !== undefined) checks.push(gradCheck(name, want.grad, actual, tensorTolerance));
     if (want.shape !== undefined) checks.push(exactCheck(`${name}.shape`, want.shape, actual?.shape ?? null, actual, name, formatIndex));
     if (want.requires_grad !== undefined) {
       checks.push(exactCheck(`${name}.requires_grad`, want.requires_grad, actual?.requires_grad ?? null, actual, name, pythonBool));
     }
   }
   for (const [name, want] of Object.entries(expected.grad_fn)) {
-    const actual = answer.tensors[name];
+    const actual = own(answer.tensors, name);
     checks.push(exactCheck(`${name}.grad_fn`, want, actual ? (actual.grad_fn ?? null) : null, actual, name, (v) => v ?? 'None'));
   }
   return checks;
@@ -160,18 +161,18 @@ function expectationChecks(expected: Expectations, answer: GradedAnswer, toleran
 function referenceChecks(reference: GradedAnswer, submission: GradedAnswer, compare: readonly string[] | undefined, tolerance: Tolerance): Check[] {
   const checks: Check[] = [];
   if (compare === undefined) {
-    const want = reference.tensors[reference.result];
-    const got = submission.tensors[submission.result];
+    const want = own(reference.tensors, reference.result);
+    const got = own(submission.tensors, submission.result);
     checks.push(numericCheck(reference.result, (want?.data ?? null) as NestedNumbers | null, got, got?.data, tolerance, reference.result));
     for (const [name, t] of Object.entries(reference.tensors)) {
-      if (t.grad !== undefined && t.grad !== null && isInput(reference, name)) checks.push(gradCheck(name, t.grad as NestedNumbers, submission.tensors[name], tolerance));
+      if (t.grad !== undefined && t.grad !== null && isInput(reference, name)) checks.push(gradCheck(name, t.grad as NestedNumbers, own(submission.tensors, name), tolerance));
     }
     return checks;
   }
   for (const name of compare) {
-    const want = reference.tensors[name];
+    const want = own(reference.tensors, name);
     if (!want) throw new ProblemError('unknown-name', `compare names '${name}', which the reference program does not define`);
-    const got = submission.tensors[name];
+    const got = own(submission.tensors, name);
     checks.push(numericCheck(name, (want.data ?? null) as NestedNumbers | null, got, got?.data, tolerance, name));
     if ((want.grad ?? null) !== null || (got?.grad ?? null) !== null) checks.push(gradCheck(name, (want.grad ?? null) as NestedNumbers | null, got, tolerance));
   }
@@ -180,7 +181,15 @@ function referenceChecks(reference: GradedAnswer, submission: GradedAnswer, comp
 
 /** Inputs are leaves: no grad_fn. A statement of the reference that is a leaf is compared too, which is what a student would expect. */
 function isInput(answer: GradedAnswer, name: string): boolean {
-  return (answer.tensors[name]?.grad_fn ?? null) === null;
+  return (own(answer.tensors, name)?.grad_fn ?? null) === null;
+}
+
+/**
+ * A record's own entry: names come from requests, and a plain object also
+ * answers `toString`, `valueOf`, `constructor` ... from its prototype.
+ */
+function own<T>(record: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
 function gradCheck(name: string, want: NestedNumbers | null, actual: AnswerTensor | undefined, tolerance: Tolerance): Check {

@@ -48,7 +48,8 @@ export function samplePlot(request: PlotRequest, limits: Limits): PlotSeries {
     throw new ProblemError('shape-error', `the axis '${axis}' must be a 1-D tensor to plot along, but its shape is [${axisTensor.shape.join(', ')}]`);
   }
   const of = request.of ?? pickFunction(forward, axis, axisTensor.shape);
-  const fn = forward.tensors[of];
+  // An own entry only: `of` may be `toString` or another name every plain object answers.
+  const fn = Object.hasOwn(forward.tensors, of) ? forward.tensors[of] : undefined;
   if (fn === undefined) throw new ProblemError('unknown-name', `of names '${of}', which is not an input or a statement`, { node: of });
   if (!sameShape(fn.shape, axisTensor.shape)) {
     throw new ProblemError(
