@@ -189,6 +189,12 @@ export interface OpDef {
   /** Calls whose gradients the test suite checks against finite differences. */
   examples?: readonly GradExample[];
   /**
+   * Writes its first argument in place (add_, zero_, __setitem__): finite
+   * differences of leaf arguments do not apply (in-place on a leaf that requires
+   * grad is an error); test/engine/inplace.test.ts checks their gradients.
+   */
+  mutates?: boolean;
+  /**
    * The op differentiates a graph (grad, jacobian, hessian): its tensor
    * arguments are an output and a tensor it was computed from, so examples
    * with independent random arguments do not apply.

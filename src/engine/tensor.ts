@@ -1,4 +1,4 @@
-import { allocate, convertValues, dtypeOfStorage, isFloating, type DType, type Storage } from './dtype.js';
+import { allocate, convertValues, dtypeOfStorage, isFloating, rounder, type DType, type Storage } from './dtype.js';
 import { ProblemError } from '../errors.js';
 import type { Node } from './autograd.js';
 
@@ -202,6 +202,21 @@ export class Tensor {
     this.versionCounter.version++;
   }
 
+  /**
+   * Writes `values[k]` at storage position `positions[k]` (advanced-index
+   * assignment; later positions win on repeats), as write() does: pending
+   * readers first, then the version bump.
+   */
+  writeAt(positions: Int32Array, values: ArrayLike<number>): void {
+    if (this.pending !== null) void this.data;
+    const storage = this.storage;
+    storage.settleReaders();
+    const buffer = storage.buffer as Storage;
+    for (let k = 0; k < positions.length; k++) buffer[positions[k]] = values[k];
+    storage.generation++;
+    this.versionCounter.version++;
+  }
+
   /** Whether two elements of this tensor share memory (an expanded view): in-place writes refuse it. */
   get overlaps(): boolean {
     for (let d = 0; d < this.shape.length; d++) if (this.strides[d] === 0 && this.shape[d] > 1) return true;
@@ -334,7 +349,7 @@ export function fullTensor(shape: readonly number[], dtype: DType, value: number
 /** A Python number as PyTorch wraps it: a 0-dim tensor that does not promote types. */
 export function wrapNumber(value: number, dtype: DType): Tensor {
   const data = allocate(dtype, 1);
-  data[0] = value;
+  data[0] = rounder(dtype)(value);
   return new Tensor(data, [], { wrappedNumber: true });
 }
 

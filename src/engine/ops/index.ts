@@ -42,6 +42,15 @@ import tanh from './tanh.js';
 import transpose from './transpose.js';
 import unsqueeze from './unsqueeze.js';
 import view from './view.js';
+import contiguous from './contiguous.js';
+import zero_ from './zero_.js';
+import fill_ from './fill_.js';
+import add_ from './add_.js';
+import sub_ from './sub_.js';
+import mul_ from './mul_.js';
+import div_ from './div_.js';
+import copy_ from './copy_.js';
+import clamp_ from './clamp_.js';
 import bmm from './bmm.js';
 import addmm from './addmm.js';
 import exp2 from './exp2.js';
@@ -155,7 +164,8 @@ export const OPS: readonly OpDef[] = [
   prod, amax, amin, variance, std, norm, logsumexp, cumsum, cumprod,
   sum, mean, max, min, softmax, logSoftmax, mseLoss,
   matmul, mm, mv, dot,
-  view, reshape, expand, t, transpose, squeeze, unsqueeze,
+  view, reshape, expand, t, transpose, squeeze, unsqueeze, contiguous,
+  zero_, fill_, add_, sub_, mul_, div_, copy_, clamp_,
   grad, jacobian, hessian,
   bmm, addmm, // linalg ops
   bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, // linalg ops
