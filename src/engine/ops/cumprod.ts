@@ -1,14 +1,17 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
-import { allocate } from '../dtype.js';
+import { allocate, type DType, type TorchDType } from '../dtype.js';
 import { linesAlong, normalizeDim } from '../kernels/reduce.js';
-import { Tensor } from '../tensor.js';
+import { castTo, Tensor } from '../tensor.js';
+import { toDtype } from './to.js';
 import { reversedCumsum } from './cumsum.js';
 import { div } from './div.js';
 import { mul } from './mul.js';
 
 interface ScanAttrs {
   dim: number;
+  /** The dtype to compute and return in (the `dtype=` argument); null: the input's. */
+  dtype?: DType | null;
 }
 
 /** Running products along `dim`, accumulated in double as PyTorch's CPU kernel does, rounded as stored. */
@@ -66,17 +69,19 @@ const CumprodWithZerosBackward: Primitive<ScanAttrs> = {
 // reversed_cumsum(out * g) / x; with a zero input the products are formed directly.
 const Cumprod: Primitive<ScanAttrs> = {
   gradFn: 'CumprodBackward0',
-  forward: ([x], { dim }) => scanProduct(x, dim),
+  forward: ([x], { dim, dtype }) => scanProduct(dtype ? castTo(x, dtype) : x, dim),
   backward: (g, { inputs: [x], output, attrs }) => {
-    if (x.numel <= 1 || x.ndim === 0 || x.shape[attrs.dim] === 1) return [g];
-    if (x.data.some((v) => v === 0)) return [apply(CumprodWithZerosBackward, [g, x], attrs)];
-    return [div(reversedCumsum(mul(output, g), attrs.dim), x)];
+    const grad = toDtype(g, x.dtype);
+    const out = toDtype(output, x.dtype);
+    if (x.numel <= 1 || x.ndim === 0 || x.shape[attrs.dim] === 1) return [grad];
+    if (x.data.some((v) => v === 0)) return [apply(CumprodWithZerosBackward, [grad, x], attrs)];
+    return [div(reversedCumsum(mul(out, grad), attrs.dim), x)];
   },
 };
 
-/** torch.cumprod(x, dim): running products along `dim`. */
-export function cumprod(x: Tensor, dim: number): Tensor {
-  return apply(Cumprod, [x], { dim: normalizeDim(dim, x.ndim) });
+/** torch.cumprod(x, dim, dtype=None): running products along `dim`, in `dtype` if given (one node either way). */
+export function cumprod(x: Tensor, dim: number, dtype: DType | null = null): Tensor {
+  return apply(Cumprod, [x], { dim: normalizeDim(dim, x.ndim), dtype });
 }
 
 export default defineOp({
@@ -85,11 +90,12 @@ export default defineOp({
   params: [
     { name: 'input', kind: 'tensor' },
     { name: 'dim', kind: 'int' },
+    { name: 'dtype', kind: 'dtype?', default: null, keywordOnly: true },
   ],
   gradFns: ['CumprodBackward0'],
   method: true,
   function: true,
   modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [5] }, 0] }, { args: [{ tensor: [2, 3] }], kwargs: { dim: 1 } }, { args: [{ tensor: [3, 2] }, 0] }],
-  call: ({ input, dim }): Value => cumprod(input as Tensor, dim as number),
+  call: ({ input, dim, dtype }): Value => cumprod(input as Tensor, dim as number, dtype === null ? null : (dtype as TorchDType).dtype),
 });

@@ -1,10 +1,13 @@
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
-import { allocate } from '../dtype.js';
+import { allocate, type DType, type TorchDType } from '../dtype.js';
 import { linesAlong, normalizeDim } from '../kernels/reduce.js';
-import { Tensor } from '../tensor.js';
+import { castTo, Tensor } from '../tensor.js';
+import { toDtype } from './to.js';
 
 interface ScanAttrs {
   dim: number;
+  /** The dtype to compute and return in (the `dtype=` argument); null: the input's. */
+  dtype?: DType | null;
 }
 
 /**
@@ -45,13 +48,21 @@ export function reversedCumsum(g: Tensor, dim: number): Tensor {
 // d cumsum(x)_j/dx_i = 1 for i <= j: the gradient is the reversed cumulative sum of g
 const Cumsum: Primitive<ScanAttrs> = {
   gradFn: 'CumsumBackward0',
-  forward: ([x], { dim }) => scanSum(x, dim, false),
-  backward: (g, { attrs: { dim } }) => [g.numel <= 1 || g.ndim === 0 || g.shape[dim] === 1 ? g : reversedCumsum(g, dim)],
+  forward: ([x], { dim, dtype }) => scanSum(dtype ? castTo(x, dtype) : x, dim, false),
+  backward: (g, { inputs: [x], attrs: { dim } }) => {
+    const grad = toDtype(g, x.dtype);
+    return [grad.numel <= 1 || grad.ndim === 0 || grad.shape[dim] === 1 ? grad : reversedCumsum(grad, dim)];
+  },
 };
 
-/** torch.cumsum(x, dim): running sums along `dim`. */
-export function cumsum(x: Tensor, dim: number): Tensor {
-  return apply(Cumsum, [x], { dim: normalizeDim(dim, x.ndim) });
+/** torch.cumsum(x, dim, dtype=None): running sums along `dim`, in `dtype` if given (one node either way). */
+export function cumsum(x: Tensor, dim: number, dtype: DType | null = null): Tensor {
+  return apply(Cumsum, [x], { dim: normalizeDim(dim, x.ndim), dtype: dtype ?? floatOrSame(x.dtype) });
+}
+
+/** Integer inputs sum in int64 (torch's cumsum of bool/int64 is int64). */
+function floatOrSame(dtype: DType): DType | null {
+  return dtype === 'bool' ? 'int64' : null;
 }
 
 export default defineOp({
@@ -60,11 +71,12 @@ export default defineOp({
   params: [
     { name: 'input', kind: 'tensor' },
     { name: 'dim', kind: 'int' },
+    { name: 'dtype', kind: 'dtype?', default: null, keywordOnly: true },
   ],
   gradFns: ['CumsumBackward0'],
   method: true,
   function: true,
   modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [5] }, 0] }, { args: [{ tensor: [2, 3] }], kwargs: { dim: 1 } }, { args: [{ tensor: [3, 2] }, -2] }],
-  call: ({ input, dim }): Value => cumsum(input as Tensor, dim as number),
+  call: ({ input, dim, dtype }): Value => cumsum(input as Tensor, dim as number, dtype === null ? null : (dtype as TorchDType).dtype),
 });

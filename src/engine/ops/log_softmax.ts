@@ -1,7 +1,9 @@
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
 import { normalizeDim } from '../kernels/reduce.js';
 import { softmaxAlong } from '../kernels/softmax.js';
+import type { TorchDType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
+import { toDtype } from './to.js';
 import { exp } from './exp.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
@@ -30,11 +32,16 @@ export default defineOp({
   params: [
     { name: 'input', kind: 'tensor' },
     { name: 'dim', kind: 'int?', default: null },
+    // the input is converted to this dtype first (a ToCopyBackward0 node when it changes)
+    { name: 'dtype', kind: 'dtype?', default: null },
   ],
   gradFns: ['LogSoftmaxBackward0'],
   method: true,
   function: true,
   modules: ['torch', 'method', 'torch.nn.functional', 'torch.special'],
   examples: [{ args: [{ tensor: [5] }, 0] }, { args: [{ tensor: [2, 3] }, 1] }, { args: [{ tensor: [3, 2] }], kwargs: { dim: 0 } }],
-  call: ({ input, dim }): Value => logSoftmax(input as Tensor, (dim as number | null) ?? implicitSoftmaxDim((input as Tensor).ndim)),
+  call: ({ input, dim, dtype }): Value => {
+    const x = dtype === null ? (input as Tensor) : toDtype(input as Tensor, (dtype as TorchDType).dtype);
+    return logSoftmax(x, (dim as number | null) ?? implicitSoftmaxDim(x.ndim));
+  },
 });

@@ -1,10 +1,11 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, pythonTypeName, type Value } from '../op.js';
-import { allocate, rounder } from '../dtype.js';
+import { allocate, type DType, rounder, type TorchDType } from '../dtype.js';
 import { map, zip } from '../kernels/elementwise.js';
 import { fusedMultiplyAdd } from '../kernels/fma.js';
 import { reducedShape, reduceDims } from '../kernels/reduce.js';
-import { Tensor } from '../tensor.js';
+import { castTo, Tensor } from '../tensor.js';
+import { toDtype } from './to.js';
 import { abs } from './abs.js';
 import { add } from './add.js';
 import { div } from './div.js';
@@ -20,6 +21,8 @@ interface NormAttrs {
   /** Reduced dims, sorted. */
   dims: readonly number[];
   keepdim: boolean;
+  /** The dtype to compute and return in (`dtype=`: NormBackward3); null: the input's. */
+  dtype?: DType | null;
 }
 
 /** Whether the reduced dims are the innermost ones (PyTorch's vectorised last-dim path for p = 2). */
@@ -115,14 +118,17 @@ function normBackward(g: Tensor, x: Tensor, output: Tensor, attrs: NormAttrs): T
 // d ||x||_p/dx_i = sign(x_i) |x_i|^(p-1) / ||x||_p^(p-1) (p = 2: x_i / ||x||; p = inf: the largest |x_i|, shared among ties)
 const Norm: Primitive<NormAttrs> = {
   gradFn: 'NormBackward1',
-  forward: ([x], attrs) => vectorNorm(x, attrs),
-  backward: (g, { inputs: [x], output, attrs }) => [normBackward(g, x, output, attrs)],
+  forward: ([x], attrs) => vectorNorm(attrs.dtype ? castTo(x, attrs.dtype) : x, attrs),
+  backward: (g, { inputs: [x], output, attrs }) => [normBackward(toDtype(g, x.dtype), x, toDtype(output, x.dtype), attrs)],
 };
 
+/** The overload with a dtype (ATen norm.ScalarOpt_dim_dtype). */
+const NormDtype: Primitive<NormAttrs> = { ...Norm, gradFn: 'NormBackward3' };
+
 /** ATen's norm(x, p, dims, keepdim) (NormBackward1): the vector p-norm over `dims` (all when empty). */
-export function vectorNormOver(x: Tensor, p: number, dims: readonly number[] | null, keepdim: boolean): Tensor {
+export function vectorNormOver(x: Tensor, p: number, dims: readonly number[] | null, keepdim: boolean, dtype: DType | null = null): Tensor {
   const reduced = dims === null || dims.length === 0 ? x.shape.map((_, d) => d) : [...dims];
-  return apply(Norm, [x], { p, dims: reduced, keepdim });
+  return apply(dtype === null ? Norm : NormDtype, [x], { p, dims: reduced, keepdim, dtype });
 }
 
 /**
@@ -131,9 +137,12 @@ export function vectorNormOver(x: Tensor, p: number, dims: readonly number[] | n
  * is the vector norm (NormBackward1); 'fro' over two dims is
  * sqrt(sum(x * x, dims)) (SqrtBackward0); 'nuc' needs an SVD and is not available.
  */
-export function norm(x: Tensor, p: Value = 'fro', dim: number | readonly number[] | null = null, keepdim = false): Tensor {
+export function norm(x: Tensor, p: Value = 'fro', dim: number | readonly number[] | null = null, keepdim = false, dtype: DType | null = null): Tensor {
   const dims = dim === null ? null : normalizeDims(dim, x.ndim);
   if (typeof p === 'string') {
+    if (dtype !== null && (p === 'fro' || p === 'nuc')) {
+      throw new ProblemError('invalid-argument', `dtype argument is not supported in ${p === 'fro' ? 'frobenius' : 'nuclear'} norm`, { pythonType: 'ValueError' });
+    }
     if (p === 'fro') {
       if (dims === null || dims.length <= 1) return vectorNormOver(x, 2, dims, keepdim);
       if (dims.length > 2) throw new ProblemError('invalid-argument', `Expected at most 2 dimensions, but got ${dims.length} dimensions instead.`);
@@ -142,8 +151,8 @@ export function norm(x: Tensor, p: Value = 'fro', dim: number | readonly number[
     if (p === 'nuc') throw new ProblemError('invalid-argument', "torch.norm(p='nuc') (the nuclear norm) is not available here");
     throw new ProblemError('invalid-argument', `only valid string values are 'fro' and 'nuc', found ${p}`);
   }
-  if (p === null) return vectorNormOver(x, 2, dims, keepdim);
-  if (typeof p === 'number' || typeof p === 'bigint' || typeof p === 'boolean') return vectorNormOver(x, Number(p), dims, keepdim);
+  if (p === null) return vectorNormOver(x, 2, dims, keepdim, dtype);
+  if (typeof p === 'number' || typeof p === 'bigint' || typeof p === 'boolean') return vectorNormOver(x, Number(p), dims, keepdim, dtype);
   throw new ProblemError('invalid-argument', `norm(): argument 'p' must be Number or str, not ${pythonTypeName(p)}`, { pythonType: 'TypeError' });
 }
 
@@ -155,8 +164,9 @@ export default defineOp({
     { name: 'p', kind: 'any', default: 'fro' },
     { name: 'dim', kind: 'int|tuple?', default: null },
     { name: 'keepdim', kind: 'bool', default: false },
+    { name: 'dtype', kind: 'dtype?', default: null, keywordOnly: true },
   ],
-  gradFns: ['NormBackward1', 'SqrtBackward0'],
+  gradFns: ['NormBackward1', 'NormBackward3', 'SqrtBackward0'],
   method: true,
   function: true,
   modules: ['torch', 'method'],
@@ -170,5 +180,6 @@ export default defineOp({
     { args: [{ tensor: [2, 3] }], kwargs: { dim: [0, 1] } },
     { args: [{ tensor: [2, 9] }], kwargs: { p: 2, dim: 1 } },
   ],
-  call: ({ input, p, dim, keepdim }): Value => norm(input as Tensor, p, dim as number | number[] | null, keepdim as boolean),
+  call: ({ input, p, dim, keepdim, dtype }): Value =>
+    norm(input as Tensor, p, dim as number | number[] | null, keepdim as boolean, dtype === null ? null : (dtype as TorchDType).dtype),
 });

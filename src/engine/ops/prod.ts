@@ -1,7 +1,9 @@
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
 import { map, zip } from '../kernels/elementwise.js';
 import { normalizeDim, reduceDims } from '../kernels/reduce.js';
-import type { Tensor } from '../tensor.js';
+import type { DType, TorchDType } from '../dtype.js';
+import { castTo, type Tensor } from '../tensor.js';
+import { toDtype } from './to.js';
 import { add } from './add.js';
 import { div } from './div.js';
 import { mul } from './mul.js';
@@ -11,6 +13,8 @@ interface ProdAttrs {
   /** The reduced dim; null: every element (ProdBackward0). */
   dim: number | null;
   keepdim: boolean;
+  /** The dtype to compute and return in (`dtype=`); null: the input's. */
+  dtype?: DType | null;
 }
 
 /** Every element's product, or along `dim`, left to right with one rounding per step. */
@@ -44,16 +48,16 @@ function prodBackward(g: Tensor, x: Tensor, output: Tensor, attrs: ProdAttrs): T
 
 const Prod: Primitive<ProdAttrs> = {
   gradFn: 'ProdBackward1',
-  forward: ([x], attrs) => product(x, attrs),
-  backward: (g, { inputs: [x], output, attrs }) => [prodBackward(g, x, output, attrs)],
+  forward: ([x], attrs) => product(attrs.dtype ? castTo(x, attrs.dtype) : x, attrs),
+  backward: (g, { inputs: [x], output, attrs }) => [prodBackward(toDtype(g, x.dtype), x, toDtype(output, x.dtype), attrs)],
 };
 
 const ProdAll: Primitive<ProdAttrs> = { ...Prod, gradFn: 'ProdBackward0' };
 
-/** torch.prod(x) (ProdBackward0) or torch.prod(x, dim, keepdim) (ProdBackward1; one dim only, as in torch). */
-export function prod(x: Tensor, dim: number | null = null, keepdim = false): Tensor {
-  if (dim === null) return apply(ProdAll, [x], { dim: null, keepdim: false });
-  return apply(Prod, [x], { dim: normalizeDim(dim, x.ndim), keepdim });
+/** torch.prod(x) (ProdBackward0) or torch.prod(x, dim, keepdim) (ProdBackward1; one dim only, as in torch); `dtype` converts first. */
+export function prod(x: Tensor, dim: number | null = null, keepdim = false, dtype: DType | null = null): Tensor {
+  if (dim === null) return apply(ProdAll, [x], { dim: null, keepdim: false, dtype });
+  return apply(Prod, [x], { dim: normalizeDim(dim, x.ndim), keepdim, dtype });
 }
 
 export default defineOp({
@@ -63,11 +67,12 @@ export default defineOp({
     { name: 'input', kind: 'tensor' },
     { name: 'dim', kind: 'int?', default: null },
     { name: 'keepdim', kind: 'bool', default: false },
+    { name: 'dtype', kind: 'dtype?', default: null, keywordOnly: true },
   ],
   gradFns: ['ProdBackward0', 'ProdBackward1'],
   method: true,
   function: true,
   modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [5] }] }, { args: [{ tensor: [2, 3] }, 1] }, { args: [{ tensor: [3, 2] }], kwargs: { dim: 0, keepdim: true } }],
-  call: ({ input, dim, keepdim }): Value => prod(input as Tensor, dim as number | null, keepdim as boolean),
+  call: ({ input, dim, keepdim, dtype }): Value => prod(input as Tensor, dim as number | null, keepdim as boolean, dtype === null ? null : (dtype as TorchDType).dtype),
 });

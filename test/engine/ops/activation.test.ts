@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backward, grad } from '../../../src/engine/autograd.js';
-import { bindArguments, type Value } from '../../../src/engine/op.js';
+import { bindArguments, TorchDType, type Value } from '../../../src/engine/op.js';
 import { OPS_BY_NAME } from '../../../src/engine/ops/index.js';
 import { sum } from '../../../src/engine/ops/sum.js';
 import { Tensor } from '../../../src/engine/tensor.js';
@@ -74,6 +74,18 @@ describe('activations: conventions at kinks, as torch 1.13 gives them', () => {
     expect(g?.gradFn?.name).toBe('GeluBackwardBackward0');
     const [h] = grad([sum(call('elu', [x]) as Tensor)], [x], { createGraph: true });
     expect(h?.gradFn?.name).toBe('EluBackwardBackward0');
+  });
+});
+
+describe('softmax, log_softmax, softmin with dtype=: the input converted first (ToCopyBackward0)', () => {
+  it.each([
+    ['softmax', 'SoftmaxBackward0'],
+    ['log_softmax', 'LogSoftmaxBackward0'],
+    ['softmin', 'SoftmaxBackward0'],
+  ])('%s', (name, node) => {
+    const x = f32([0.5, -1.5, 2], true);
+    const y = call(name, [x], { dim: 0n, dtype: TorchDType.of('float64') }) as Tensor;
+    expect([y.dtype, y.gradFn?.name, y.gradFn?.next[0].node?.name]).toEqual(['float64', node, 'ToCopyBackward0']);
   });
 });
 

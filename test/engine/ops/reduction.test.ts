@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backward } from '../../../src/engine/autograd.js';
-import { bindArguments, type Value } from '../../../src/engine/op.js';
+import { bindArguments, TorchDType, type Value } from '../../../src/engine/op.js';
 import { OPS_BY_NAME } from '../../../src/engine/ops/index.js';
 import { sum } from '../../../src/engine/ops/sum.js';
 import { Tensor } from '../../../src/engine/tensor.js';
@@ -66,6 +66,27 @@ describe('float reductions: conventions as torch gives them', () => {
   it('logsumexp of -inf rows stays -inf; cumprod through a zero', () => {
     expect(valuesOf(call('logsumexp', [f32([-Infinity, -Infinity]), 0n]))).toEqual([-Infinity]);
     expect(gradientOf('cumprod', f32([2, 0, 3], true), { dim: 0n })).toEqual([1, 8, 0]);
+  });
+});
+
+describe('float reductions: dtype= computes in that dtype, with one node (as torch)', () => {
+  const float64 = TorchDType.of('float64');
+  it.each([
+    ['cumsum', [0n], 'CumsumBackward0'],
+    ['cumprod', [0n], 'CumprodBackward0'],
+    ['prod', [], 'ProdBackward0'],
+  ] as const)('%s', (name, args, node) => {
+    const x = f32([0.5, -1.5, 2], true);
+    const y = call(name, [x, ...args], { dtype: float64 }) as Tensor;
+    expect([y.dtype, y.gradFn?.name, y.gradFn?.next[0].node?.name]).toEqual(['float64', node, 'AccumulateGrad']);
+    backward(sum(y));
+    expect(x.grad?.dtype).toBe('float32');
+  });
+  it('norm: NormBackward3 with a dtype; frobenius refuses one', () => {
+    const x = f32([3, 4], true);
+    const y = call('norm', [x], { p: 2n, dim: 0n, dtype: float64 }) as Tensor;
+    expect([y.dtype, y.gradFn?.name, y.item()]).toEqual(['float64', 'NormBackward3', 5]);
+    expect(() => call('norm', [x], { dtype: float64 })).toThrow('dtype argument is not supported in frobenius norm');
   });
 });
 
