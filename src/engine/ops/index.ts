@@ -154,6 +154,12 @@ import double from './double.js';
 import long from './long.js';
 import bool from './bool.js';
 import typeAs from './type_as.js';
+import linalgMatrixNorm from './linalg_matrix_norm.js';
+import linalgNorm from './linalg_norm.js';
+import linear from './linear.js';
+import dropout from './dropout.js';
+import embedding from './embedding.js';
+import oneHot from './one_hot.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
@@ -171,6 +177,8 @@ export const OPS: readonly OpDef[] = [
   bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, // linalg ops
   pad, conv1d, conv2d, maxPool2d, avgPool2d, layerNorm, batchNorm, // nn ops
   torchTensor, zeros, ones, full, zerosLike, onesLike, fullLike, eye, arange, linspace, clone, detach, to, float, double, long, bool, typeAs, // creation ops
+  bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, linalgMatrixNorm, linalgNorm, // linalg ops
+  pad, conv1d, conv2d, maxPool2d, avgPool2d, layerNorm, batchNorm, linear, dropout, embedding, oneHot, // nn ops
 ];
 
 export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map(OPS.map((op) => [op.name, op]));

@@ -213,7 +213,7 @@ const GEMM_EXPECTED = [1.940000057220459, -0.12350001186132431, 1.17000007629394
 const GEMV_EXPECTED = [1.090000033378601, 1.0049999952316284];
 
 /** The linalg ops implemented so far (each case of ops.json is tagged op:<name>). */
-const LINALG_OPS = ['bmm', 'addmm', 'det', 'inverse', 'linalg.solve', 'cross', 'linalg.vector_norm', 'mv'];
+const LINALG_OPS = ['bmm', 'addmm', 'det', 'inverse', 'linalg.solve', 'cross', 'linalg.vector_norm', 'linalg.matrix_norm', 'linalg.norm', 'mv'];
 
 describe('linalg ops against torch 1.13 (ops.json)', () => {
   it.each(casesOf('linalg', LINALG_OPS).map((c) => ({ name: c.name, c })))('$name', ({ c }) => {
@@ -281,7 +281,7 @@ const NORM_1 = 13.90999984741211;
 const NORM_3 = 3.505648612976074;
 
 /** The linalg group's ops by their table names. */
-const LINALG_OP_NAMES = ['matmul', 'mm', 'mv', 'dot', 'bmm', 'addmm', 'det', 'inverse', 'linalg_inv', 'linalg_solve', 'cross', 'linalg_cross', 'linalg_vector_norm'];
+const LINALG_OP_NAMES = ['matmul', 'mm', 'mv', 'dot', 'bmm', 'addmm', 'det', 'inverse', 'linalg_inv', 'linalg_solve', 'cross', 'linalg_cross', 'linalg_vector_norm', 'linalg_matrix_norm', 'linalg_norm'];
 const linalgOps = LINALG_OP_NAMES.map((name) => {
   const op = OPS_BY_NAME.get(name);
   if (!op) throw new Error(`no op ${name}`);
@@ -399,5 +399,42 @@ describe('vector_norm', () => {
     expect(vectorNorm(zeros([0, 3]), Infinity, 1).shape).toEqual([0]);
     expect(() => vectorNorm(zeros([2, 3]), 2, [0, 0])).toThrow('dim 0 appears multiple times in the list of dims');
     expect(vectorNorm(zeros([2, 3]), 2, [0, 1], true).shape).toEqual([1, 1]);
+  });
+});
+
+describe('matrix_norm, linalg.norm', () => {
+  const callOp2 = (name: string, args: Value[], kwargs: Record<string, Value> = {}) => {
+    const op = OPS_BY_NAME.get(name);
+    if (!op) throw new Error(`no op ${name}`);
+    return op.call(bindArguments(op, args, kwargs)) as Tensor;
+  };
+  const m = () => new Tensor(Float32Array.of(1, -2, 3, -4, 5, -6), [2, 3], { requiresGrad: true });
+
+  it('1 and inf are the largest column and row sums; -1 and -inf the smallest (amax/amin over vector norms)', () => {
+    expect(callOp2('linalg_matrix_norm', [m(), 1n]).item()).toBe(9);
+    expect(callOp2('linalg_matrix_norm', [m(), -1n]).item()).toBe(5);
+    expect(callOp2('linalg_matrix_norm', [m(), Infinity]).item()).toBe(15);
+    expect(callOp2('linalg_matrix_norm', [m(), -Infinity]).gradFn?.name).toBe('AminBackward0');
+    expect(callOp2('linalg_matrix_norm', [m()]).gradFn?.name).toBe('LinalgVectorNormBackward0');
+  });
+
+  it('linalg.norm dispatches on ord and dim as torch', () => {
+    expect(callOp2('linalg_norm', [m(), 1n, [0n, 1n]]).gradFn?.name).toBe('AmaxBackward0');
+    expect(callOp2('linalg_norm', [m(), 3n, [1n]]).shape).toEqual([2]);
+    expect(callOp2('linalg_norm', [m(), 1n, null, true]).shape).toEqual([1, 1]);
+    expect(callOp2('linalg_norm', [new Tensor(new Float32Array(12), [2, 3, 2])]).gradFn).toBeNull();
+  });
+
+  it("refuses in torch's words", () => {
+    const z = new Tensor(new Float32Array(24), [2, 3, 4]);
+    expect(() => callOp2('linalg_matrix_norm', [new Tensor(new Float32Array(3), [3])])).toThrow('linalg.matrix_norm: The input tensor A must have at least 2 dimensions.');
+    expect(() => callOp2('linalg_matrix_norm', [m(), 3n])).toThrow('linalg.matrix_norm: Order 3 not supported.');
+    expect(() => callOp2('linalg_matrix_norm', [m(), 'abc'])).toThrow('linalg.matrix_norm: Order abc not supported.');
+    expect(() => callOp2('linalg_matrix_norm', [z], { dim: [0n, 1n, 2n] })).toThrow('linalg.matrix_norm: dim must be a 2-tuple. Got 0 1 2');
+    expect(() => callOp2('linalg_matrix_norm', [m()], { dim: [-2n, 0n] })).toThrow('linalg.matrix_norm: dims must be different. Got (0, 0)');
+    expect(() => callOp2('linalg_matrix_norm', [m(), 'nuc'])).toThrow('singular values');
+    expect(() => callOp2('linalg_norm', [z, 2n])).toThrow('linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got 3D.');
+    expect(() => callOp2('linalg_norm', [m()], { dim: [0n, 1n, 1n] })).toThrow('linalg.norm: If dim is specified, it must be of length 1 or 2. Got [0, 1, 1]');
+    expect(() => callOp2('linalg_norm', [new Tensor(new Float32Array(3), [3]), 'fro'])).toThrow('linalg.matrix_norm: The input tensor A must have at least 2 dimensions.');
   });
 });
