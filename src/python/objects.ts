@@ -112,6 +112,9 @@ export function namedType(qualifiedName: string, bases: PyClass[] = [objectType]
   return cls;
 }
 
+/** What every grad_fn node answers to (`name()`, `next_functions`): torch.autograd.graph.Node. */
+export const gradNodeBase = builtinType('Node', [objectType], 'torch.autograd.graph');
+
 /** Nodes made by a program's autograd.Function (printed `<torch.autograd.function.SQBackward ...>`). */
 export const customNodes = new WeakSet<GradNode>();
 
@@ -146,7 +149,7 @@ export function typeOf(v: PyValue): PyClass {
   if (v instanceof PySlice) return sliceType;
   if (v instanceof PySet) return v.frozen ? frozensetType : setType;
   if (v instanceof TorchDType) return dtypeType;
-  if (v instanceof GradNode) return namedType(gradNodeTypeName(v));
+  if (v instanceof GradNode) return namedType(gradNodeTypeName(v), [gradNodeBase]);
   if (v instanceof NamedTuple) return namedType(v.typeName, [tupleType]);
   if (v instanceof PyNdarray) return ndarrayType;
   if (v instanceof PyNumpyDtype) return numpyDtypeType;

@@ -133,6 +133,7 @@ export function binaryOp(op: ast.Operator, a: PyValue, b: PyValue): PyValue {
     }
     return intOp(op, toInt(a), toInt(b));
   }
+  if (op === 'Mod' && ta === 'string') return runtime.percentFormat(a as string, b);
   if (a instanceof Tensor || b instanceof Tensor) {
     if (a instanceof PyInstance || b instanceof PyInstance) return instanceOp(op, a, b);
     return tensorBinary(op, a, b);

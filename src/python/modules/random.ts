@@ -13,6 +13,7 @@ import { activeInterpreter } from '../interpreter.js';
 import { tensorType, truthy, typeName } from '../objects.js';
 import { type Kwargs, type PyValue, PyNativeObject } from '../values.js';
 import { sizesArg } from './torch.js';
+import { logAvx, sincosAvx } from './avx_mathfun.js';
 
 /** at::default_rng_seed_val: the seed of a fresh process's CPU generator. */
 const DEFAULT_SEED = 67280421310721n;
@@ -126,16 +127,7 @@ function fillNormal(t: Tensor, mean: number, std: number): void {
   } else {
     // normal_fill: uniforms for every element, then Box-Muller on blocks of 16 (the last block redrawn)
     for (let i = 0; i < n; i++) values[i] = round(g.uniform(t.dtype, 0, 1));
-    const block = (start: number) => {
-      for (let j = 0; j < 8; j++) {
-        const u1 = round(1 - values[start + j]);
-        const u2 = values[start + j + 8];
-        const radius = round(Math.sqrt(round(-2 * round(Math.log(u1)))));
-        const theta = round(2 * Math.PI * u2);
-        values[start + j] = round(round(radius * round(Math.cos(theta))) * std + mean);
-        values[start + j + 8] = round(round(radius * round(Math.sin(theta))) * std + mean);
-      }
-    };
+    const block = t.dtype === 'float32' ? (start: number) => normalBlockAvx(values, start, mean, std) : (start: number) => normalBlock(values, start, mean, std);
     for (let i = 0; i + 16 <= n; i += 16) block(i);
     if (n % 16 !== 0) {
       for (let i = n - 16; i < n; i++) values[i] = round(g.uniform(t.dtype, 0, 1));
@@ -143,6 +135,35 @@ function fillNormal(t: Tensor, mean: number, std: number): void {
     }
   }
   t.write(values);
+}
+
+/** normal_fill_16 (double): Box-Muller on 8 pairs of uniforms, in place. */
+function normalBlock(values: Float64Array, start: number, mean: number, std: number): void {
+  for (let j = 0; j < 8; j++) {
+    const u1 = 1 - values[start + j];
+    const u2 = values[start + j + 8];
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    const theta = 2 * Math.PI * u2;
+    values[start + j] = radius * Math.cos(theta) * std + mean;
+    values[start + j + 8] = radius * Math.sin(theta) * std + mean;
+  }
+}
+
+/** normal_fill_16_AVX2 (float32): avx_mathfun's log and sincos, the last step an fma. */
+function normalBlockAvx(values: Float64Array, start: number, mean: number, std: number): void {
+  const f = Math.fround;
+  const twoPi = f(2 * Math.PI);
+  const m = f(mean);
+  const s = f(std);
+  for (let j = 0; j < 8; j++) {
+    const u1 = f(1 - values[start + j]);
+    const u2 = values[start + j + 8];
+    const radius = f(Math.sqrt(f(-2 * logAvx(u1))));
+    const [sin, cos] = sincosAvx(f(twoPi * u2));
+    // the float32 product of two float32 numbers is exact in a double: one rounding, as fma does
+    values[start + j] = f(f(radius * cos) * s + m);
+    values[start + j + 8] = f(f(radius * sin) * s + m);
+  }
 }
 
 /** random_from_to: `random() % range + low` (random64() for ranges of 2^32 and more). */

@@ -4,7 +4,7 @@
  * is spelled as a method (generated, so ops added to the table appear here).
  */
 import type { OpDef } from '../../engine/op.js';
-import { backward, grad as autogradGrad, isGradEnabled, retainGrad } from '../../engine/autograd.js';
+import { type Node as GradNode, backward, grad as autogradGrad, isGradEnabled, retainGrad } from '../../engine/autograd.js';
 import { convertValues, type DType, isFloating, legacyTypeName, TorchDType } from '../../engine/dtype.js';
 import { OPS, OPS_BY_NAME, modulesOf, opSpelled } from '../../engine/ops/index.js';
 import { formatTensor } from '../../engine/repr.js';
@@ -13,7 +13,7 @@ import { pyError } from '../exceptions.js';
 import { formatWithSpec } from '../format.js';
 import { defineMethods, parseArgs } from '../builtins.js';
 import { callOp } from '../operators.js';
-import { namedType, runtime, sizeType, str, tensorPrinting, tensorType, truthy, typeName } from '../objects.js';
+import { gradNodeBase, namedType, runtime, sizeType, str, tensorPrinting, tensorType, truthy, typeName } from '../objects.js';
 import { type Kwargs, type PyClass, PyBuiltin, PyIterator, PyList, PyNativeObject, PyNdarray, PyProperty, PyTuple, type PyValue, STOP, TorchSize } from '../values.js';
 
 /** The op Python code reaches as `module.name`; a few ops answer to more than one spelling. */
@@ -365,6 +365,27 @@ for (const op of OPS) {
   if (OWN_METHODS.has(name) && dict.has(name)) continue;
   dict.set(name, new PyBuiltin(name, (args, kwargs) => callOp(op, args, kwargs), 'Tensor'));
 }
+
+// ---------------------------------------------------------------- grad_fn nodes
+
+defineMethods(gradNodeBase, {
+  name: (self) => (self as GradNode).name,
+  register_hook: () => {
+    throw pyError('NotImplementedError', 'hooks on autograd nodes are not supported');
+  },
+});
+(gradNodeBase.dict as Map<string, PyValue>).set(
+  'next_functions',
+  new PyProperty((self) => new PyTuple((self as GradNode).next.map((edge) => new PyTuple([edge.node, BigInt(edge.outputNr)])))),
+);
+(gradNodeBase.dict as Map<string, PyValue>).set(
+  'variable',
+  new PyProperty((self) => {
+    const v = (self as GradNode).variable;
+    if (v === null) throw pyError('AttributeError', `'${(self as GradNode).name}' object has no attribute 'variable'`);
+    return v;
+  }),
+);
 
 // ---------------------------------------------------------------- torch.Size
 

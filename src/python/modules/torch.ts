@@ -49,7 +49,10 @@ export function sizesArg(fname: string, args: readonly PyValue[]): number[] {
   const sizes = items.map((v, i) => {
     if (typeof v === 'bigint') return Number(v);
     if (v instanceof Tensor && v.numel === 1 && !isFloating(v.dtype)) return v.data[0];
-    throw pyError('TypeError', `${fname}(): argument 'size' must be tuple of ints, but found element of type ${typeName(v)} at pos ${i}`);
+    if (args.length === 1 && !(args[0] instanceof PyTuple || args[0] instanceof PyList)) {
+      throw pyError('TypeError', `${fname}(): argument 'size' (position 1) must be tuple of SymInts, not ${typeName(v)}`);
+    }
+    throw pyError('TypeError', `${fname}(): argument 'size' must be tuple of SymInts, but found element of type ${typeName(v)} at pos ${i + 1}`);
   });
   const negative = sizes.find((n) => n < 0);
   if (negative !== undefined) throw pyError('RuntimeError', `Trying to create tensor with negative dimension ${negative}: [${sizes.join(', ')}]`);
