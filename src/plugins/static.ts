@@ -25,8 +25,10 @@ export interface StaticOptions {
 }
 
 /**
- * Serves the playground's built assets at /. Routes exist only for the files
- * present at startup (no catch-all), so every other path keeps its own 404/405.
+ * Serves the playground's built assets at /. Routes exist only for the page's
+ * own top-level files (index.html, favicon.svg) and for /assets/* (no catch-all
+ * at /), so every other path keeps its own 404/405. The hashed bundle names
+ * share the one route /assets/*, so they never become route labels in /metrics.
  */
 async function staticAssets(app: FastifyInstance, options: StaticOptions): Promise<void> {
   const root = options.webRoot ?? DEFAULT_WEB_ROOT;
@@ -41,14 +43,22 @@ async function staticAssets(app: FastifyInstance, options: StaticOptions): Promi
     root,
     prefix: '/',
     wildcard: false,
+    globIgnore: ['assets/**'],
     index: ['index.html'],
-    // Bundled assets have content hashes in their names; the page itself must be revalidated.
-    maxAge: '365d',
-    immutable: true,
-    setHeaders: (reply, path) => {
-      if (path.endsWith('.html')) reply.header('cache-control', 'no-cache');
-    },
+    // The page and its favicon keep their names: always revalidated.
+    cacheControl: false,
+    setHeaders: (reply) => reply.header('cache-control', 'no-cache'),
   });
+  if (existsSync(join(root, 'assets'))) {
+    await app.register(fastifyStatic, {
+      root: join(root, 'assets'),
+      prefix: '/assets/',
+      decorateReply: false,
+      // Bundled assets have content hashes in their names.
+      maxAge: '365d',
+      immutable: true,
+    });
+  }
 }
 
 export default fp(staticAssets, { name: 'static-assets' });

@@ -42,6 +42,36 @@ describe('static assets', () => {
     await app.close();
   });
 
+  it('serves the favicon revalidated, and every hashed asset under the one route /assets/* (no per-file route label)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gradserve-web-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'assets'));
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>playground</title>');
+    writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
+    writeFileSync(join(root, 'assets', 'index-def456.css'), 'body{}');
+    const app = await appServing(root);
+    const routeOf = new Map<string, string | undefined>();
+    app.addHook('onResponse', (request, _reply, done) => {
+      routeOf.set(request.url, request.routeOptions.url);
+      done();
+    });
+    const icon = await app.inject({ url: '/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
+    expect(icon.headers['cache-control']).toBe('no-cache');
+    for (const url of ['/assets/index-abc123.js', '/assets/index-def456.css']) {
+      expect((await app.inject({ url })).statusCode).toBe(200);
+    }
+    expect(routeOf.get('/favicon.svg')).toBe('/favicon.svg');
+    expect(routeOf.get('/assets/index-abc123.js')).toBe('/assets/*');
+    expect(routeOf.get('/assets/index-def456.css')).toBe('/assets/*');
+    // Only the page's own files exist at the top level.
+    expect((await app.inject({ url: '/assets/../../etc/passwd' })).statusCode).toBeGreaterThanOrEqual(400);
+    expect((await app.inject({ url: '/other.txt' })).statusCode).toBe(404);
+    await app.close();
+  });
+
   it('answers / with a problem telling how to build when the page is not built', async () => {
     const app = await appServing(join(tmpdir(), 'gradserve-no-such-dir'));
     const response = await app.inject({ url: '/' });
