@@ -99,6 +99,8 @@ import hardshrink from './hardshrink.js';
 import threshold from './threshold.js';
 import softmin from './softmin.js';
 import prelu from './prelu.js';
+import glu from './glu.js';
+import normalize from './normalize.js';
 import atan2 from './atan2.js';
 import maximum from './maximum.js';
 import minimum from './minimum.js';
@@ -165,7 +167,7 @@ export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
   exp, log, sin, cos, tan, tanh, sigmoid, relu, abs, sqrt, clamp,
   exp2, expm1, log2, log10, log1p, rsqrt, square, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, erf, erfc, erfinv, sign, floor, ceil, round, trunc, frac, logit, expit,
-  relu6, hardtanh, leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid, tanhshrink, softshrink, hardshrink, threshold, softmin, prelu,
+  relu6, hardtanh, leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid, tanhshrink, softshrink, hardshrink, threshold, softmin, prelu, glu, normalize,
   atan2, maximum, minimum, fmod, remainder, hypot, lerp, addcmul, addcdiv, trueDivide, floorDivide, clip, clampMin, clampMax,
   prod, amax, amin, variance, std, norm, logsumexp, cumsum, cumprod,
   sum, mean, max, min, softmax, logSoftmax, mseLoss,

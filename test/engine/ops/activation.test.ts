@@ -68,6 +68,13 @@ describe('activations: conventions at kinks, as torch 1.13 gives them', () => {
     expect(far[0]).toBe(-100);
     expect(far[1]).toBeCloseTo(-9.357622912219837e-14, 20);
   });
+  it('glu: a * sigmoid(b) and its gradient halves', () => {
+    const x = f32([1, -2, 0.5, 3], true);
+    const y = call('glu', [x]) as Tensor;
+    expect(valuesOf(y)).toEqual([0.622459352016449, -1.9051482677459717]);
+    backward(sum(y));
+    expect(valuesOf(x.grad)).toEqual([0.622459352016449, 0.9525741338729858, 0.23500370979309082, -0.09035331010818481]);
+  });
   it('second derivatives record the double-backward nodes torch names', () => {
     const x = f32([-0.5, 0.25, 1.5], true);
     const [g] = grad([sum(call('gelu', [x]) as Tensor)], [x], { createGraph: true });
@@ -107,6 +114,11 @@ describe('activations: misuse gives torch messages', () => {
     expect(() => call('prelu', [f32([1, 2, 3]), f32([1, 2, 3])])).toThrow('Found parameter numbers = 3 and channel size = 1.');
     expect(() => call('prelu', [new Tensor(Float32Array.of(1), []), f32([1, 2])])).toThrow('Not allow zero-dim input tensor.');
     expect(() => call('prelu', [m, new Tensor(new Float32Array(3), [3, 1])])).toThrow('prelu: Expected `weight` to be a scalar or 1D tensor, but got ndim = 2');
+  });
+  it('glu halves an even dim', () => {
+    expect(() => call('glu', [f32([1, 2, 3]), 0n])).toThrow('Halving dimension must be even, but dimension 0 is size 3');
+    expect(() => call('glu', [new Tensor(Float32Array.of(1), [])])).toThrow('glu does not support scalars because halving size must be even');
+    expect(() => call('glu', [new Tensor(new Float32Array(6), [2, 3]), 5n])).toThrow('Dimension out of range (expected to be in range of [-2, 1], but got 5)');
   });
   it('softmin and softmax check dim', () => {
     expect(() => call('softmin', [f32([1, 2]), 2n])).toThrow('Dimension out of range (expected to be in range of [-1, 0], but got 2)');
