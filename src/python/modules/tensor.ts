@@ -6,19 +6,20 @@
 import type { OpDef } from '../../engine/op.js';
 import { type Node as GradNode, backward, grad as autogradGrad, isGradEnabled, retainGrad } from '../../engine/autograd.js';
 import { convertValues, type DType, isFloating, legacyTypeName, TorchDType } from '../../engine/dtype.js';
-import { OPS, OPS_BY_NAME, modulesOf, opSpelled } from '../../engine/ops/index.js';
+import { OPS, modulesOf, opSpelled } from '../../engine/ops/index.js';
 import { formatTensor } from '../../engine/repr.js';
+import { getItem as engineGetItem, type IndexItem, type IndexList, setItem as engineSetItem } from '../../engine/indexing.js';
 import { Tensor } from '../../engine/tensor.js';
 import { pyError } from '../exceptions.js';
 import { formatWithSpec } from '../format.js';
 import { defineMethods, parseArgs } from '../builtins.js';
 import { callOp } from '../operators.js';
 import { gradNodeBase, namedType, runtime, sizeType, str, tensorPrinting, tensorType, truthy, typeName } from '../objects.js';
-import { type Kwargs, type PyClass, PyBuiltin, PyIterator, PyList, PyNativeObject, PyNdarray, PyProperty, PyTuple, type PyValue, STOP, TorchSize } from '../values.js';
+import { ELLIPSIS, type Kwargs, type PyClass, PyBuiltin, PyIterator, PyList, PyNativeObject, PyNdarray, PyProperty, PySlice, PyTuple, type PyValue, STOP, TorchSize } from '../values.js';
 
-/** The op Python code reaches as `module.name`; a few ops answer to more than one spelling. */
+/** The op Python code reaches as `module.name`. */
 export function opFor(module: 'torch' | 'method', name: string): OpDef | undefined {
-  return opSpelled(module, name) ?? (name === '__getitem__' ? OPS_BY_NAME.get('getitem') ?? OPS_BY_NAME.get('index') : name === '__setitem__' ? OPS_BY_NAME.get('setitem') ?? OPS_BY_NAME.get('index_put_') : undefined);
+  return opSpelled(module, name);
 }
 
 // ---------------------------------------------------------------- values out of tensors
@@ -191,16 +192,54 @@ function conversionMethod(dtype: DType) {
 
 // ---------------------------------------------------------------- indexing and iteration
 
+/** A Python index as the engine's index items: a tuple is its items, anything else one item. */
+function indexItems(index: PyValue): IndexItem[] {
+  const items = index instanceof PyTuple && !(index instanceof TorchSize) ? index.items : [index];
+  return items.map(indexItem);
+}
+
+function indexItem(v: PyValue): IndexItem {
+  if (typeof v === 'bigint' || typeof v === 'boolean' || v === null || v instanceof Tensor) return v;
+  if (v === ELLIPSIS) return 'ellipsis';
+  if (v instanceof PySlice) return { start: sliceBound(v.start), stop: sliceBound(v.stop), step: sliceBound(v.step) };
+  if (v instanceof PyList || v instanceof TorchSize) return indexList(v);
+  throw pyError('IndexError', `only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got ${typeName(v)})`);
+}
+
+function sliceBound(v: PyValue): bigint | Tensor | null {
+  if (v === null || typeof v === 'bigint' || v instanceof Tensor) return v;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  throw pyError('TypeError', 'slice indices must be integers or None or have an __index__ method');
+}
+
+function indexList(list: PyList | PyTuple): IndexList {
+  return list.items.map((item) => {
+    if (typeof item === 'bigint' || typeof item === 'boolean') return item;
+    if (item instanceof PyList || item instanceof PyTuple) return indexList(item);
+    if (item instanceof Tensor && item.numel === 1) return isFloating(item.dtype) ? item.data[0] : BigInt(item.data[0]);
+    throw pyError('IndexError', `tensors used as indices must be long, int, byte or bool tensors (got ${typeName(item)})`);
+  });
+}
+
 function tensorGetItem(t: Tensor, index: PyValue): PyValue {
-  const op = opFor('method', '__getitem__');
-  if (op === undefined) throw pyError('NotImplementedError', 'tensor indexing is not available yet');
-  return callOp(op, [t, index], null);
+  return engineGetItem(t, indexItems(index));
 }
 
 function tensorSetItem(t: Tensor, index: PyValue, value: PyValue): void {
-  const op = opFor('method', '__setitem__');
-  if (op === undefined) throw pyError('NotImplementedError', 'tensor item assignment is not available yet');
-  callOp(op, [t, index, value], null);
+  let v: Tensor | bigint | number | boolean;
+  if (value instanceof Tensor || typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean') v = value;
+  else if (value instanceof PyList || value instanceof PyTuple) v = tensorValues(value, t.dtype);
+  else throw pyError('TypeError', `can't assign a ${typeName(value)} to a ${legacyTypeName(t.dtype).replace('torch.', 'torch.')}`);
+  engineSetItem(t, indexItems(index), v);
+}
+
+/** Assigning a list: torch makes a tensor of the target's dtype from it. */
+let tensorValues: (data: PyValue, dtype: DType) => Tensor = () => {
+  throw new Error('torch module not loaded');
+};
+
+export function setTensorFromData(make: (data: PyValue, dtype: DType) => Tensor): void {
+  tensorValues = make;
 }
 
 function tensorIter(t: Tensor): PyIterator {

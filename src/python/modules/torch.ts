@@ -28,7 +28,7 @@ import {
   PyClass,
   PyNativeObject,
 } from '../values.js';
-import { autogradGradFunction, convert, cpuDevice, itemOf } from './tensor.js';
+import { autogradGradFunction, convert, cpuDevice, setTensorFromData } from './tensor.js';
 import { randomFunctions } from './random.js';
 
 // ---------------------------------------------------------------- arguments
@@ -522,6 +522,8 @@ function makeTorch(): Map<string, PyModule> {
     ['torch.cuda', cuda],
   ]);
 }
+
+setTensorFromData(tensorFromData);
 
 sizeType.construct = (args) => {
   const items = args.length === 0 ? [] : toArray(args[0]);
