@@ -359,6 +359,10 @@ describe.skipIf(!available && !inCI)('playground in headless Chromium', () => {
       expect(await variable('x').locator('td.grad pre').textContent()).toBe(fixture('relu_x_grad.txt'));
       expect(await variable('sq').count()).toBe(0);
       await page.screenshot({ path: join(ARTIFACTS, 'notebook-lab.png'), fullPage: true });
+      // The view of the README's picture: the sum-trick plot, the variables beside it.
+      await cell(13).evaluate((element) => element.scrollIntoView());
+      expect(await page.locator('#variables-box').isVisible()).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, 'notebook-lab-view.png') });
     });
 
     it('shows an error as TypeName: message with the line, and later cells still run', async () => {
@@ -457,6 +461,21 @@ describe.skipIf(!available && !inCI)('playground in headless Chromium', () => {
       } finally {
         await page.unroute('**/v1/grade');
       }
+    });
+
+    it("grades the lab with the real POST /v1/grade (the practice's 5 points), or says this server has none", async () => {
+      await openNotebook(page, 'lab');
+      await page.click('#grade-run');
+      await page.waitForSelector('#grade-run:not([disabled])');
+      if (!app.hasRoute({ method: 'POST', url: '/v1/grade' })) {
+        expect(await page.locator('#grade .problem h2').textContent()).toBe('No grading here');
+        return;
+      }
+      await page.waitForSelector('#grade-result:not([hidden])');
+      expect(await page.locator('#grade .score strong').textContent()).toBe('5 / 5');
+      expect(await page.locator('#grade .grade-results li.passed').count()).toBe(3);
+      expect(await page.locator('#grade .feedback').textContent()).not.toBe('');
+      expect(await page.locator('#cells .cell').nth(1).locator('pre.stdout').textContent()).toBe('The tensor x:  tensor(2., requires_grad=True)\n');
     });
 
     it('refuses to send a test without a name or source, and says why', async () => {

@@ -130,8 +130,8 @@ export class GradePanel<Submission> {
       this.status.textContent = `${response.status} in ${Math.round(performance.now() - started)} ms`;
       const body = (await response.json().catch(() => null)) as unknown;
       if (!response.ok) {
-        if (response.status === 404 && !(body as Problem | null)?.detail?.includes('grade')) {
-          showLocalProblem(this.problem, 'No grading here', 'This server has no POST /v1/grade yet.');
+        if (response.status === 404 && (body as Problem | null)?.title === 'No such route') {
+          showLocalProblem(this.problem, 'No grading here', 'This gradserve has no POST /v1/grade yet: grading needs a newer server.');
         } else showProblem(this.problem, body as Problem);
         return;
       }
