@@ -356,11 +356,13 @@ async function singleReplica(allScenarios: Scenario[]): Promise<void> {
 const KILL_SERVER = `const fs = require('fs');
 for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d))) {
   let cmd = ''; try { cmd = fs.readFileSync('/proc/' + p + '/cmdline', 'utf8'); } catch {}
-  if (cmd.includes('dist/src/server.js') && Number(p) !== process.pid) { process.kill(Number(p), 'SIGKILL'); console.log(p); }
+  const argv = cmd.split('\\0');
+  // node itself, not tini (PID 1, whose command line names the server too) nor this program
+  if (argv[0].endsWith('node') && argv.includes('dist/src/server.js') && Number(p) !== process.pid) { process.kill(Number(p), 'SIGKILL'); console.log(p); }
 }`;
 
 /** A program that keeps a replica's worker busy for a few hundred milliseconds, with a small answer. */
-const SLOW_PROGRAM = { inputs: { x: { ones: [250, 250] } }, expr: 'y = (x @ x @ x).sum()', outputs: ['y'], fields: ['data'] };
+const SLOW_PROGRAM = { inputs: { x: { ones: [160, 160] } }, expr: 'y = (x @ x @ x).sum()', outputs: ['y'], fields: ['data'] };
 
 interface Report {
   date: string;
