@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { bodiesCheckedByItem } from './depth.js';
 import type { Limits } from './limits.js';
 import { Problem } from './problem.js';
 
 /** A batch: items are validated one by one, so one malformed item fails only itself. */
 export function batchRequestSchema(limits: Limits, itemSchemaId: string) {
-  return z
+  const schema = z
     .strictObject({
       items: z
         .array(z.unknown())
@@ -13,6 +14,9 @@ export function batchRequestSchema(limits: Limits, itemSchemaId: string) {
         .describe(`Up to ${limits.maxBatchItems} ${itemSchemaId} bodies; each is validated and run on its own.`),
     })
     .meta({ id: `${itemSchemaId}Batch` });
+  // Each item's nesting is checked when the item is (grading/batch.ts).
+  bodiesCheckedByItem.add(schema);
+  return schema;
 }
 
 export type BatchRequest = { items: unknown[] };

@@ -72,3 +72,31 @@ export function deepNestingProblem(value: unknown, maxRank: number = MAX_RANK, m
   }
   return null;
 }
+
+/**
+ * Body schemas whose items are checked one by one (batches: a deep item fails
+ * alone, not the whole body); their schema never walks into an item.
+ */
+export const bodiesCheckedByItem = new WeakSet<object>();
+
+/** What a fastify validator answers: the value, or an error (a 400 through the problem handler). */
+type ValidatorResult = { value?: unknown; error?: Error } | boolean | undefined | object;
+
+/**
+ * Wraps a fastify validator compiler: every body is checked for nesting
+ * (without recursion) before its schema walks it. The error is built by
+ * `refuse`, so this file needs nothing of the HTTP layer.
+ */
+export function withNestingLimits<Route extends { httpPart?: string; schema?: unknown }, Result extends ValidatorResult>(
+  compile: (route: Route) => (data: unknown) => Result,
+  refuse: (problem: NestingProblem) => Error,
+): (route: Route) => (data: unknown) => Result | { error: Error } {
+  return (route) => {
+    const validate = compile(route);
+    if (route.httpPart !== 'body' || bodiesCheckedByItem.has(route.schema as object)) return validate;
+    return (data) => {
+      const problem = deepNestingProblem(data);
+      return problem === null ? validate(data) : { error: refuse(problem) };
+    };
+  };
+}

@@ -1,3 +1,4 @@
+import { MAX_RANK } from './depth.js';
 import type { Limits } from './limits.js';
 import { type EvaluateRequest, programSchemas } from './program.js';
 import { TENSOR_FIELDS } from './tensor.js';
@@ -123,8 +124,8 @@ function simpleInputs(value: unknown, maxInputs: number, maxElements: number): v
   return true;
 }
 
-/** Deeper nests go to the schema (a tensor has at most a few dimensions). */
-const MAX_FAST_DIMENSIONS = 16;
+/** Deeper nests go to the schema, which refuses them (the rank limit). */
+const MAX_FAST_DIMENSIONS = MAX_RANK;
 
 /** Finite numbers in a rectangular nest of non-empty arrays, at most maxElements of them. */
 function rectangularNumbers(data: unknown[], maxElements: number): boolean {

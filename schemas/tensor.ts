@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_RANK, RANK_LIMIT_MESSAGE } from './depth.js';
 import type { Limits } from './limits.js';
 
 /** A number on the wire: JSON numbers, plus the strings that carry non-finite values. */
@@ -13,7 +14,12 @@ export const NestedNumbers: z.ZodType<NestedNumbers> = z
   .union([WireNumber, z.array(z.lazy(() => NestedNumbers))])
   .meta({ id: 'NestedNumbers', description: 'A number or a (rectangular) nested array of numbers.' });
 
-export const DTypeSchema = z.enum(['float32', 'float64']).meta({ id: 'DType' });
+/** The dtypes an input (and an answer's binary values) may have: the one list every message names. */
+export const INPUT_DTYPES = ['float32', 'float64'] as const;
+
+export const DTypeSchema = z
+  .enum(INPUT_DTYPES, { error: (issue) => `dtype must be one of ${INPUT_DTYPES.join(', ')} (got ${JSON.stringify(issue.input)})` })
+  .meta({ id: 'DType' });
 
 /** The shape of rectangular nested data, or the JSON pointer of the first place it is ragged. */
 export function shapeOfNested(data: NestedNumbers): { shape: number[] } | { ragged: string } {
@@ -62,7 +68,7 @@ function pointerOf(index: number, outer: readonly number[]): string {
   return parts.map((p) => `/${p}`).join('');
 }
 
-const Shape = z.array(z.number().int().nonnegative()).max(8);
+const Shape = z.array(z.number().int().nonnegative()).max(MAX_RANK, RANK_LIMIT_MESSAGE);
 
 /** Bytes per element of each dtype on the binary transport. */
 export const DTYPE_BYTES = { float32: 4, float64: 8 } as const;
@@ -167,6 +173,8 @@ function checkNested(data: NestedNumbers, ctx: z.RefinementCtx, path: (string | 
       message: 'ragged nested sequence: every row must have the same length',
       path: [...path, ...result.ragged.split('/').filter(Boolean).map(Number)],
     });
+  } else if (result.shape.length > MAX_RANK) {
+    ctx.addIssue({ code: 'custom', message: RANK_LIMIT_MESSAGE, path });
   } else if (product(result.shape) > maxElements) {
     ctx.addIssue({ code: 'custom', message: `more than ${maxElements} elements (limit maxElementsPerInput)`, path });
   }

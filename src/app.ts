@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LIMITS, type Limits } from '../schemas/limits.js';
 import { withEvaluateFastPath } from '../schemas/program_fast_path.js';
+import { withNestingLimits } from '../schemas/depth.js';
 import { type Config, loadConfig } from './config.js';
 import evaluation from './plugins/evaluation.js';
 import metrics from './plugins/metrics.js';
@@ -10,7 +11,8 @@ import requestLog, { requestIdFrom } from './plugins/request_log.js';
 import drain from './plugins/drain.js';
 import docs from './plugins/docs.js';
 import { answerSerializerCompiler } from './program/serialize.js';
-import problems from './plugins/problems.js';
+import problems, { nestingProblem } from './plugins/problems.js';
+import jsonBody from './plugins/json_body.js';
 import staticAssets from './plugins/static.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { gradcheckRoutes } from './routes/gradcheck.js';
@@ -50,12 +52,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     trustProxy: operations.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   // The common evaluate bodies skip zod's walk; everything else (and every error) is zod's.
-  app.setValidatorCompiler(withEvaluateFastPath(limits, validatorCompiler));
+  // Bodies nested past the rank limit are refused before zod, which walks nesting by recursion.
+  app.setValidatorCompiler(withEvaluateFastPath(limits, withNestingLimits(validatorCompiler, nestingProblem)));
   app.setSerializerCompiler(answerSerializerCompiler);
   // Programs are JSON only: anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
 
   await app.register(problems);
+  await app.register(jsonBody);
   await app.register(evaluation, { config: operations.evaluation });
   await app.register(requestLog);
   await app.register(drain);

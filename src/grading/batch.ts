@@ -4,6 +4,7 @@ import pMap from 'p-map';
 import type { z } from 'zod';
 import { type Problem, ProblemError, toProblem } from '../errors.js';
 import { EvaluationCancelled } from '../evaluation/runner.js';
+import { flattenIssues, validationDetail } from '../plugins/problems.js';
 import { deepNestingProblem, MAX_RANK } from '../../schemas/depth.js';
 
 export interface BatchItem<T> {
@@ -15,11 +16,6 @@ export interface BatchAnswer<T> {
   items: BatchItem<T>[];
   succeeded: number;
   failed: number;
-}
-
-/** RFC 6901 pointer of a zod issue path. */
-function pointer(path: readonly PropertyKey[]): string {
-  return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }
 
 /** What one item may still use of the batch's budgets when it starts. */
@@ -85,10 +81,9 @@ export async function runBatch<S extends z.ZodType>(
     if (deep) return problem(400, toProblem('invalid-request', deep.detail, { errors: [deep] }));
     const parsed = schema.safeParse(item);
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((issue) => ({ pointer: pointer(issue.path), detail: issue.message }));
-      const first = errors[0];
-      const detail = first ? `${first.pointer || '(item)'}: ${first.detail}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}` : 'invalid item';
-      return problem(400, toProblem('invalid-request', detail, { errors }));
+      // Unions are read as for a whole body: the branch the client meant.
+      const errors = flattenIssues(parsed.error.issues as Parameters<typeof flattenIssues>[0]);
+      return problem(400, toProblem('invalid-request', validationDetail(errors, '(item)'), { errors }));
     }
     if (workLeft <= 0) {
       return problem(422, toProblem('limit-exceeded', `the batch has done all the work it may (limit batchMaxWork ${maxWork}); send the remaining items in another batch`, {

@@ -5,7 +5,7 @@ import { type ProblemCode, ProblemError, type ProblemExtras, toProblem } from '.
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-interface ZodIssueLike {
+export interface ZodIssueLike {
   code?: string;
   keyword?: string;
   message: string;
@@ -20,21 +20,38 @@ function pointer(path: readonly PropertyKey[]): string {
   return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }
 
+/** An issue that only says the value is of another type than a branch takes (that branch is not the one meant). */
+function isTypeMismatch(issue: ZodIssueLike): boolean {
+  if ((issue.path?.length ?? 0) > 0) return false;
+  const code = issue.code ?? issue.keyword;
+  if (code === 'invalid_type' || code === 'invalid_value') return true;
+  const branches = issue.errors ?? issue.params?.errors;
+  return code === 'invalid_union' && branches !== undefined && branches.every((branch) => branch.every(isTypeMismatch));
+}
+
 /**
  * Zod reports a failed union as one issue holding every branch's issues; the
- * branch that got deepest into the value is the one the client meant.
+ * branch that got deepest into the value is the one the client meant, and a
+ * branch for another type of value (a number where an object was sent) never is.
  */
-function flattenIssues(issues: readonly ZodIssueLike[], base: PropertyKey[]): { pointer: string; detail: string }[] {
+export function flattenIssues(issues: readonly ZodIssueLike[], base: PropertyKey[] = []): { pointer: string; detail: string }[] {
   return issues.flatMap((issue) => {
     const path = [...base, ...(issue.path ?? [])];
     const branches = issue.errors ?? issue.params?.errors;
     if ((issue.code ?? issue.keyword) === 'invalid_union' && branches && branches.length > 0) {
-      const depth = (branch: ZodIssueLike[]) => Math.max(...branch.map((i) => (i.path?.length ?? 0) + (i.errors ? 1 : 0)));
-      const best = branches.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+      const score = (branch: ZodIssueLike[]) =>
+        branch.every(isTypeMismatch) ? -1 : Math.max(...branch.map((i) => (i.path?.length ?? 0) + (i.errors ? 1 : 0)));
+      const best = branches.reduce((a, b) => (score(b) > score(a) ? b : a));
       return flattenIssues(best, path);
     }
     return [{ pointer: pointer(path), detail: issue.message }];
   });
+}
+
+/** The detail line of a validation problem: the first error, and how many more there are. */
+export function validationDetail(errors: readonly { pointer: string; detail: string }[], whole = '(body)'): string {
+  const first = errors[0];
+  return first ? `${first.pointer || whole}: ${first.detail}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}` : 'invalid request';
 }
 
 function validationProblem(error: FastifyError): { detail: string; errors: { pointer: string; detail: string }[] } {
@@ -43,9 +60,7 @@ function validationProblem(error: FastifyError): { detail: string; errors: { poi
     const base = (issue.instancePath ?? '').split('/').filter(Boolean);
     return flattenIssues([{ ...issue, path: [] }], base);
   });
-  const first = errors[0];
-  const detail = first ? `${first.pointer || '(body)'}: ${first.detail}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}` : 'invalid request';
-  return { detail, errors };
+  return { detail: validationDetail(errors), errors };
 }
 
 /** Maps fastify's own 4xx errors (body parsing, size, media type) onto our codes. */
@@ -62,6 +77,11 @@ function codeForFastifyError(error: FastifyError): ProblemCode {
     return 'invalid-json';
   }
   return 'invalid-request';
+}
+
+/** A body nested past the limits (schemas/depth.ts): a 400 naming where. */
+export function nestingProblem({ pointer, detail }: { pointer: string; detail: string }): ProblemError {
+  return new ProblemError('invalid-request', `${pointer}: ${detail}`, { errors: [{ pointer, detail }] });
 }
 
 export function sendProblem(reply: FastifyReply, code: ProblemCode, detail: string, extras: ProblemExtras = {}): FastifyReply {
