@@ -72,7 +72,20 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal',
   'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
 ]);
-const KEYWORD_TEXT: ReadonlyMap<string, string> = new Map([...KEYWORDS].map((k) => [k, k]));
+/** Keywords by their first character's code, to recognise them without slicing or hashing. */
+const KEYWORDS_BY_FIRST: readonly (readonly string[] | undefined)[] = (() => {
+  const table: string[][] = [];
+  for (const keyword of KEYWORDS) (table[keyword.charCodeAt(0)] ??= []).push(keyword);
+  return table;
+})();
+
+function keywordAt(source: string, start: number, end: number): string | null {
+  const candidates = KEYWORDS_BY_FIRST[source.charCodeAt(start)];
+  if (candidates === undefined) return null;
+  const length = end - start;
+  for (const keyword of candidates) if (keyword.length === length && source.startsWith(keyword, start)) return keyword;
+  return null;
+}
 
 /** CPython's limits: MAXLEVEL brackets, MAXINDENT indentation levels. */
 export const MAX_BRACKET_DEPTH = 200;
@@ -155,6 +168,13 @@ function stringPrefix(source: string, start: number, end: number): { raw: boolea
   if (bytes && f) return null;
   if (u && length > 1) return null;
   return { raw, bytes, f };
+}
+
+/** The value of up to 15 decimal digits (exact in a double; cheaper than BigInt of a string). */
+function decimalValue(digits: string): number {
+  let value = 0;
+  for (let i = 0; i < digits.length; i++) value = value * 10 + digits.charCodeAt(i) - DIGIT_0;
+  return value;
 }
 
 function hex4(code: number): string {
@@ -258,7 +278,7 @@ class Lexer {
       if (c === EOF) return this.endOfInput();
       if (c === HASH) {
         if (this.inFString) throw this.raised("f-string expression part cannot include '#'", start);
-        while (c !== LF && c !== EOF) c = this.code(++this.pos);
+        this.pos = this.lineEnd(this.pos);
       } else if (c === LF) {
         if (this.level() === 0) {
           this.pos += 1;
@@ -286,10 +306,9 @@ class Lexer {
             continue;
           }
         }
-        const text = source.slice(start, this.pos);
-        const keyword = KEYWORD_TEXT.get(text);
-        if (keyword !== undefined) this.push('keyword', keyword, null, start);
-        else this.push('name', text, null, start);
+        const keyword = keywordAt(source, start, this.pos);
+        if (keyword !== null) this.push('keyword', keyword, null, start);
+        else this.push('name', source.slice(start, this.pos), null, start);
       } else if (isDigit(c) || (c === DOT && isDigit(this.code(start + 1)))) {
         this.number(start);
       } else if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) {
@@ -338,9 +357,8 @@ class Lexer {
     const c = this.code(this.pos);
     if (c === EOF) return false;
     if (c === HASH || c === LF || (c === PERCENT && this.isMatplotlibMagic())) {
-      let d = c;
-      while (d !== LF && d !== EOF) d = this.code(++this.pos);
-      if (d === LF) {
+      this.pos = this.lineEnd(this.pos);
+      if (this.pos < this.end) {
         this.newLine(this.pos);
         this.pos += 1;
         this.atLineStart = true;
@@ -378,6 +396,12 @@ class Lexer {
       for (let i = 0; i < dedents; i++) this.tokens.push(new Token('dedent', '', null, this.line, lineCol, this.line, lineCol, 0));
     }
     return false;
+  }
+
+  /** The offset of the newline ending the line at `from`, or the end. */
+  private lineEnd(from: number): number {
+    const newline = this.source.indexOf('\n', from);
+    return newline < 0 || newline > this.end ? this.end : newline;
   }
 
   private tabError(col: number): TokenizerFailure {
@@ -448,19 +472,20 @@ class Lexer {
     const c = this.code(this.pos);
     const s = this.source;
     const p = this.pos + 1;
-    const word = (rest: string) => s.startsWith(rest, p) && !this.isIdentifierCharAt(p + rest.length);
     const keyword =
-      (c === 97 && word('nd')) ||
-      (c === 101 && word('lse')) ||
-      (c === 102 && word('or')) ||
+      (c === 97 && this.wordAt(p, 'nd')) ||
+      (c === 101 && this.wordAt(p, 'lse')) ||
+      (c === 102 && this.wordAt(p, 'or')) ||
       (c === 105 && (s.startsWith('f', p) || s.startsWith('n', p) || s.startsWith('s', p))) ||
-      (c === 111 && word('r')) ||
-      (c === 110 && word('ot'));
+      (c === 111 && this.wordAt(p, 'r')) ||
+      (c === 110 && this.wordAt(p, 'ot'));
     if (!keyword && c !== EOF && isIdentifierChar(s, this.pos, c)) throw this.raised(`invalid ${kind} literal`, this.pos);
   }
 
-  private isIdentifierCharAt(at: number): boolean {
-    return at < this.end && isIdentifierChar(this.source, at, this.source.charCodeAt(at));
+  /** `rest` at `at`, not followed by a letter or digit. */
+  private wordAt(at: number, rest: string): boolean {
+    const after = at + rest.length;
+    return this.source.startsWith(rest, at) && !(after < this.end && isIdentifierChar(this.source, after, this.source.charCodeAt(after)));
   }
 
   /** 0x, 0o, 0b digits (an underscore may follow the prefix). */
@@ -534,7 +559,7 @@ class Lexer {
         }
       }
     }
-    this.push('number', '', BigInt(text), start);
+    this.push('number', '', text.length <= 15 ? BigInt(decimalValue(text)) : BigInt(text), start);
   }
 
   // ---------------------------------------------------------------- strings
@@ -551,17 +576,15 @@ class Lexer {
     let escapes = false;
     let ascii = true;
     let bodyEnd: number;
-    const unterminated = () =>
-      this.fail(
-        'raised',
-        'SyntaxError',
-        `unterminated ${triple ? 'triple-quoted ' : ''}string literal (detected at line ${this.line})`,
-        startLine,
-        startCol,
-      );
+    const source = this.source;
+    const end = this.end;
     for (;;) {
-      const c = this.code(pos);
-      if (c === EOF) throw unterminated();
+      let c = pos < end ? source.charCodeAt(pos) : EOF;
+      while (c > BACKSLASH ? c < 128 : c !== quote && c !== LF && c !== EOF && c !== BACKSLASH) {
+        pos += 1;
+        c = pos < end ? source.charCodeAt(pos) : EOF;
+      }
+      if (c === EOF) throw this.unterminated(triple, startLine, startCol);
       if (c === quote) {
         if (!triple) {
           bodyEnd = pos;
@@ -574,7 +597,7 @@ class Lexer {
           break;
         }
       } else if (c === LF) {
-        if (!triple) throw unterminated();
+        if (!triple) throw this.unterminated(triple, startLine, startCol);
         this.newLine(pos);
       } else if (c === BACKSLASH) {
         escapes = true;
@@ -612,6 +635,11 @@ class Lexer {
       literal.value = raw || !escapes ? this.source.slice(bodyStart, bodyEnd) : this.decode(bodyStart, bodyEnd, false, startLine, startCol);
     }
     this.tokens.push(new Token('string', '', literal, startLine, tokenStart, this.line, this.pos - this.lineStart, this.level()));
+  }
+
+  private unterminated(triple: boolean, line: number, col: number): TokenizerFailure {
+    const what = triple ? 'triple-quoted string literal' : 'string literal';
+    return this.fail('raised', 'SyntaxError', `unterminated ${what} (detected at line ${this.line})`, line, col);
   }
 
   private decode(start: number, end: number, bytes: boolean, line: number, col: number): string {

@@ -187,7 +187,10 @@ interface Position {
 class Parser {
   private tokens: readonly Token[];
   private index = 0;
-  /** End of the last token consumed. */
+  /**
+   * End of the last token consumed, NEWLINE, INDENT and DEDENT aside: where a node ends (a
+   * compound statement with the last token of its last block, a trailing `;` included).
+   */
   private endLine = 1;
   private endCol = 0;
   private depth = 0;
@@ -406,21 +409,21 @@ class Parser {
       switch (start.text) {
         case 'pass':
           this.next();
-          return this.located<A.Pass>({ kind: 'Pass' }, start);
+          return { kind: 'Pass', lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Pass;
         case 'break':
           this.next();
           if (this.loopDepth === 0) this.compileTimeError("'break' outside loop", start);
-          return this.located<A.Break>({ kind: 'Break' }, start);
+          return { kind: 'Break', lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Break;
         case 'continue':
           this.next();
           if (this.loopDepth === 0) this.compileTimeError("'continue' not properly in loop", start);
-          return this.located<A.Continue>({ kind: 'Continue' }, start);
+          return { kind: 'Continue', lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Continue;
         case 'return': {
           this.next();
           if (this.functionDepth === 0) this.compileTimeError("'return' outside function", start);
           const value = this.atStatementEnd() ? null : this.starExpressions();
           if (value !== null) this.checkNotStarred(value);
-          return this.located<A.Return>({ kind: 'Return', value }, start);
+          return { kind: 'Return', value, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Return;
         }
         case 'raise': {
           this.next();
@@ -430,16 +433,16 @@ class Parser {
             exc = this.expression();
             if (this.eatKeyword('from')) cause = this.expression();
           }
-          return this.located<A.Raise>({ kind: 'Raise', exc, cause }, start);
+          return { kind: 'Raise', exc, cause, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Raise;
         }
         case 'global':
         case 'nonlocal': {
           this.next();
           const names = [this.name()];
           while (this.eatOp(',')) names.push(this.name());
-          if (start.text === 'global') return this.located<A.Global>({ kind: 'Global', names }, start);
+          if (start.text === 'global') return { kind: 'Global', names, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Global;
           if (this.functionDepth === 0) this.compileTimeError('nonlocal declaration not allowed at module level', start);
-          return this.located<A.Nonlocal>({ kind: 'Nonlocal', names }, start);
+          return { kind: 'Nonlocal', names, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Nonlocal;
         }
         case 'del': {
           this.next();
@@ -449,13 +452,13 @@ class Parser {
             targets.push(this.target('Del'));
           } while (this.eatOp(','));
           if (targets.length === 0) throw this.unexpected();
-          return this.located<A.Delete>({ kind: 'Delete', targets }, start);
+          return { kind: 'Delete', targets, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Delete;
         }
         case 'assert': {
           this.next();
           const test = this.expression();
           const msg = this.eatOp(',') ? this.expression() : null;
-          return this.located<A.Assert>({ kind: 'Assert', test, msg }, start);
+          return { kind: 'Assert', test, msg, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Assert;
         }
         case 'import':
           return this.importStatement();
@@ -491,7 +494,7 @@ class Parser {
           this.checkTarget(target, 'Store', value);
           if (target.kind === 'Starred') this.compileTimeError('starred assignment target must be in a list or tuple', target);
         }
-        return this.located<A.Assign>({ kind: 'Assign', targets, value }, start);
+        return { kind: 'Assign', targets, value, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Assign;
       }
       const op = AUGMENTED.get(token.text);
       if (op !== undefined) {
@@ -501,7 +504,7 @@ class Parser {
         this.next();
         const value = this.isKeyword('yield') ? this.yieldExpression() : this.starExpressions();
         this.checkNotStarred(value);
-        return this.located<A.AugAssign>({ kind: 'AugAssign', target: first, op, value }, start);
+        return { kind: 'AugAssign', target: first, op, value, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.AugAssign;
       }
       if (token.text === ':') {
         if (first.kind === 'Tuple') throw this.error('only single target (not tuple) can be annotated', first);
@@ -515,11 +518,11 @@ class Parser {
         if (this.eatOp('=')) value = this.isKeyword('yield') ? this.yieldExpression() : this.starExpressions();
         first.ctx = 'Store';
         const simple = first.kind === 'Name' && !this.isOp('(', start) ? 1 : 0;
-        return this.located<A.AnnAssign>({ kind: 'AnnAssign', target: first, annotation, value, simple }, start);
+        return { kind: 'AnnAssign', target: first, annotation, value, simple, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.AnnAssign;
       }
     }
     this.checkNotStarred(first);
-    return this.located<A.ExprStmt>({ kind: 'Expr', value: first }, start);
+    return { kind: 'Expr', value: first, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.ExprStmt;
   }
 
   /** A `*x` standing alone where a value is needed (CPython's compiler rejects it). */
@@ -572,9 +575,9 @@ class Parser {
       let name = this.name();
       while (this.eatOp('.')) name += '.' + this.name();
       const asname = this.eatKeyword('as') ? this.name() : null;
-      names.push(this.located<A.Alias>({ kind: 'alias', name, asname }, first));
+      names.push({ kind: 'alias', name, asname, lineno: first.lineno, col_offset: first.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Alias);
     } while (this.eatOp(','));
-    return this.located<A.Import>({ kind: 'Import', names }, start);
+    return { kind: 'Import', names, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Import;
   }
 
   private fromImport(): A.ImportFrom {
@@ -595,7 +598,7 @@ class Parser {
     const names: A.Alias[] = [];
     if (this.isOp('*')) {
       const star = this.next();
-      names.push(this.located<A.Alias>({ kind: 'alias', name: '*', asname: null }, star));
+      names.push({ kind: 'alias', name: '*', asname: null, lineno: star.lineno, col_offset: star.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Alias);
     } else {
       const parenthesized = this.eatOp('(');
       do {
@@ -603,12 +606,12 @@ class Parser {
         const first = this.peek();
         const name = this.name();
         const asname = this.eatKeyword('as') ? this.name() : null;
-        names.push(this.located<A.Alias>({ kind: 'alias', name, asname }, first));
+        names.push({ kind: 'alias', name, asname, lineno: first.lineno, col_offset: first.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Alias);
       } while (this.eatOp(','));
       if (parenthesized) this.expectOp(')');
       if (names.length === 0) throw this.unexpected();
     }
-    return this.located<A.ImportFrom>({ kind: 'ImportFrom', module, names, level }, start);
+    return { kind: 'ImportFrom', module, names, level, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.ImportFrom;
   }
 
   /**
@@ -632,11 +635,6 @@ class Parser {
     return body;
   }
 
-  /** A compound statement ends with the last token of its last block, a trailing `;` included. */
-  private compound<T extends A.Located>(node: Omit<T, keyof A.Located>, start: Position): T {
-    return { ...node, ...this.span(start) } as T;
-  }
-
   private ifStatement(): A.If {
     const start = this.next();
     const test = this.namedExpression();
@@ -651,7 +649,7 @@ class Parser {
       this.expectColon();
       orelse = this.block("'else' statement", next);
     }
-    return this.compound<A.If>({ kind: 'If', test, body, orelse }, start);
+    return { kind: 'If', test, body, orelse, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.If;
   }
 
   private whileStatement(): A.While {
@@ -660,7 +658,7 @@ class Parser {
     this.expectColon();
     const body = this.loopBody("'while' statement", start);
     const orelse = this.elseBlock();
-    return this.compound<A.While>({ kind: 'While', test, body, orelse }, start);
+    return { kind: 'While', test, body, orelse, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.While;
   }
 
   private forStatement(): A.For {
@@ -672,7 +670,7 @@ class Parser {
     this.expectColon();
     const body = this.loopBody("'for' statement", start);
     const orelse = this.elseBlock();
-    return this.compound<A.For>({ kind: 'For', target, iter, body, orelse }, start);
+    return { kind: 'For', target, iter, body, orelse, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.For;
   }
 
   private loopBody(what: string, header: Token): A.Stmt[] {
@@ -697,7 +695,7 @@ class Parser {
     const items = (this.isOp('(') && this.parenthesizedWithItems()) || this.withItems();
     this.expectColon();
     const body = this.block("'with' statement", start);
-    return this.compound<A.With>({ kind: 'With', items, body }, start);
+    return { kind: 'With', items, body, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.With;
   }
 
   /** `with (a as b, c):`, when the parentheses hold with-items rather than one expression. */
@@ -749,7 +747,7 @@ class Parser {
       }
       this.expectColon();
       const handlerBody = this.block("'except' statement", at);
-      handlers.push(this.compound<A.ExceptHandler>({ kind: 'ExceptHandler', type, name, body: handlerBody }, at));
+      handlers.push({ kind: 'ExceptHandler', type, name, body: handlerBody, lineno: at.lineno, col_offset: at.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.ExceptHandler);
     }
     const orelse = handlers.length > 0 ? this.elseBlock() : [];
     let finalbody: A.Stmt[] = [];
@@ -759,7 +757,7 @@ class Parser {
       finalbody = this.block("'finally' statement", finallyToken);
     }
     if (handlers.length === 0 && finalbody.length === 0) throw this.error("expected 'except' or 'finally' block", this.peek());
-    return this.compound<A.Try>({ kind: 'Try', body, handlers, orelse, finalbody }, start);
+    return { kind: 'Try', body, handlers, orelse, finalbody, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Try;
   }
 
   private decorated(): A.FunctionDef | A.ClassDef {
@@ -787,7 +785,7 @@ class Parser {
     this.expectColon();
     const body = this.functionBody("function definition", def);
     const position = decorator_list.length > 0 ? def : start;
-    return this.compound<A.FunctionDef>({ kind: 'FunctionDef', name, args, body, decorator_list, returns }, position);
+    return { kind: 'FunctionDef', name, args, body, decorator_list, returns, lineno: position.lineno, col_offset: position.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.FunctionDef;
   }
 
   private functionBody(what: string, header: Token): A.Stmt[] {
@@ -824,7 +822,7 @@ class Parser {
       this.functionDepth = functions;
     }
     const position = decorator_list.length > 0 ? token : start;
-    return this.compound<A.ClassDef>({ kind: 'ClassDef', name, bases, keywords, body, decorator_list }, position);
+    return { kind: 'ClassDef', name, bases, keywords, body, decorator_list, lineno: position.lineno, col_offset: position.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.ClassDef;
   }
 
   /** A parameter list up to `close` (`)` of a def, `:` of a lambda). */
@@ -844,7 +842,7 @@ class Parser {
       if (seen.has(arg)) this.compileTimeError(`duplicate argument '${arg}' in function definition`, token);
       seen.add(arg);
       const annotation = annotations && this.eatOp(':') ? this.expression() : null;
-      return this.located<A.Arg>({ kind: 'arg', arg, annotation }, token);
+      return { kind: 'arg', arg, annotation, lineno: token.lineno, col_offset: token.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.Arg;
     };
     while (!this.isOp(close)) {
       const token = this.peek();
@@ -905,7 +903,7 @@ class Parser {
       if (this.isKeyword('in') || this.isOp('=') || this.atStatementEnd()) break;
       elts.push(this.target(ctx));
     }
-    return { kind: 'Tuple', elts, ctx, ...this.span(start) };
+    return { kind: 'Tuple', elts, ctx, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   private target(ctx: 'Store' | 'Del'): A.Expr {
@@ -913,7 +911,7 @@ class Parser {
     if (this.isOp('*')) {
       const star = this.next();
       const value = this.binary(BP_BITWISE_OR);
-      e = { kind: 'Starred', value, ctx: 'Load', ...this.span(star) };
+      e = { kind: 'Starred', value, ctx: 'Load', lineno: star.lineno, col_offset: star.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
     } else {
       e = this.binary(BP_BITWISE_OR);
     }
@@ -933,21 +931,21 @@ class Parser {
       if (!this.startsExpression(this.peek()) && !this.isOp('*')) break;
       elts.push(this.starExpression());
     }
-    return { kind: 'Tuple', elts, ctx: 'Load', ...this.span(start) };
+    return { kind: 'Tuple', elts, ctx: 'Load', lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   private starExpression(): A.Expr {
     if (!this.isOp('*')) return this.expression();
     const star = this.next();
     const value = this.binary(BP_BITWISE_OR);
-    return { kind: 'Starred', value, ctx: 'Load', ...this.span(star) };
+    return { kind: 'Starred', value, ctx: 'Load', lineno: star.lineno, col_offset: star.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   private starNamedExpression(): A.Expr {
     if (!this.isOp('*')) return this.namedExpression();
     const star = this.next();
     const value = this.binary(BP_BITWISE_OR);
-    return { kind: 'Starred', value, ctx: 'Load', ...this.span(star) };
+    return { kind: 'Starred', value, ctx: 'Load', lineno: star.lineno, col_offset: star.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   /** `name := value` or an expression. */
@@ -956,9 +954,9 @@ class Parser {
     if (token.type === 'name' && this.isOp(':=', this.peekAt(1))) {
       this.next();
       this.next();
-      const target: A.Name = { kind: 'Name', id: token.text, ctx: 'Store', ...this.tokenSpan(token) };
+      const target: A.Name = { kind: 'Name', id: token.text, ctx: 'Store', lineno: token.lineno, col_offset: token.col_offset, end_lineno: token.end_lineno, end_col_offset: token.end_col_offset };
       const value = this.expression();
-      return { kind: 'NamedExpr', target, value, ...this.span(token) };
+      return { kind: 'NamedExpr', target, value, lineno: token.lineno, col_offset: token.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
     }
     const e = this.expression();
     if (this.isOp(':=')) throw this.error(`cannot use assignment expressions with ${exprName(e)}`, e);
@@ -1118,7 +1116,7 @@ class Parser {
     this.loopDepth = loops;
     this.functionDepth -= 1;
     this.depth -= 1;
-    return { kind: 'Lambda', args, body, ...this.span(start) };
+    return { kind: 'Lambda', args, body, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   /** The Pratt loop: operators binding at least as tightly as `minBp`. */
@@ -1140,7 +1138,7 @@ class Parser {
         if (token.type !== 'op') break;
         this.next();
         const right = this.binary(rule.right);
-        lhs = { kind: 'BinOp', left: lhs, op: rule.op, right, ...this.span(start) };
+        lhs = { kind: 'BinOp', left: lhs, op: rule.op, right, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
       } else if (rule.kind === 'bool') {
         if (token.type !== 'keyword') break;
         const values = [lhs];
@@ -1148,7 +1146,7 @@ class Parser {
           this.next();
           values.push(this.binary(rule.right));
         }
-        lhs = { kind: 'BoolOp', op: rule.op, values, ...this.span(start) };
+        lhs = { kind: 'BoolOp', op: rule.op, values, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
       } else {
         const ops: A.CompareOperator[] = [];
         const comparators: A.Expr[] = [];
@@ -1159,7 +1157,7 @@ class Parser {
           comparators.push(this.binary(rule.right));
         }
         if (ops.length === 0) break;
-        lhs = { kind: 'Compare', left: lhs, ops, comparators, ...this.span(start) };
+        lhs = { kind: 'Compare', left: lhs, ops, comparators, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
       }
     }
     this.depth -= 1;
@@ -1198,10 +1196,10 @@ class Parser {
     switch (token.type) {
       case 'name':
         this.next();
-        return { kind: 'Name', id: token.text, ctx: 'Load', ...this.tokenSpan(token) };
+        return { kind: 'Name', id: token.text, ctx: 'Load', lineno: token.lineno, col_offset: token.col_offset, end_lineno: token.end_lineno, end_col_offset: token.end_col_offset };
       case 'number':
         this.next();
-        return { kind: 'Constant', value: token.value as bigint | number, ...this.tokenSpan(token) };
+        return { kind: 'Constant', value: token.value as bigint | number, lineno: token.lineno, col_offset: token.col_offset, end_lineno: token.end_lineno, end_col_offset: token.end_col_offset };
       case 'string':
         return this.strings();
       case 'keyword':
@@ -1210,12 +1208,12 @@ class Parser {
           case 'True':
           case 'False':
             this.next();
-            return { kind: 'Constant', value: token.text === 'None' ? null : token.text === 'True', ...this.tokenSpan(token) };
+            return { kind: 'Constant', value: token.text === 'None' ? null : token.text === 'True', lineno: token.lineno, col_offset: token.col_offset, end_lineno: token.end_lineno, end_col_offset: token.end_col_offset };
           case 'not':
             // `not` applies to a comparison; it may follow `and`, `or` and another `not`
             if (minBp > BP_NOT_OPERAND) break;
             this.next();
-            return { kind: 'UnaryOp', op: 'Not', operand: this.binary(BP_NOT_OPERAND), ...this.span(token) };
+            return { kind: 'UnaryOp', op: 'Not', operand: this.binary(BP_NOT_OPERAND), lineno: token.lineno, col_offset: token.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
           case 'await':
             throw this.error("'await' outside async function", token);
         }
@@ -1224,7 +1222,7 @@ class Parser {
         const unary = PREFIX.get(token.text);
         if (unary !== undefined) {
           this.next();
-          return { kind: 'UnaryOp', op: unary, operand: this.binary(BP_UNARY_OPERAND), ...this.span(token) };
+          return { kind: 'UnaryOp', op: unary, operand: this.binary(BP_UNARY_OPERAND), lineno: token.lineno, col_offset: token.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
         }
         switch (token.text) {
           case '(':
@@ -1235,7 +1233,7 @@ class Parser {
             return this.braceDisplay();
           case '...':
             this.next();
-            return { kind: 'Constant', value: Ellipsis, ...this.tokenSpan(token) };
+            return { kind: 'Constant', value: Ellipsis, lineno: token.lineno, col_offset: token.col_offset, end_lineno: token.end_lineno, end_col_offset: token.end_col_offset };
         }
         break;
       }
@@ -1247,16 +1245,16 @@ class Parser {
     this.next();
     if (token.text === '.') {
       const attr = this.name();
-      return { kind: 'Attribute', value: lhs, attr, ctx: 'Load', ...this.span(start) };
+      return { kind: 'Attribute', value: lhs, attr, ctx: 'Load', lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
     }
     if (token.text === '(') {
       const { args, keywords } = this.callArguments(token);
       this.expectOp(')');
-      return { kind: 'Call', func: lhs, args, keywords, ...this.span(start) };
+      return { kind: 'Call', func: lhs, args, keywords, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
     }
     const slice = this.slices();
     this.expectOp(']');
-    return { kind: 'Subscript', value: lhs, slice, ctx: 'Load', ...this.span(start) };
+    return { kind: 'Subscript', value: lhs, slice, ctx: 'Load', lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   /** Arguments of a call or a class: positional, `*x`, `name=value`, `**x`, up to `)`. */
@@ -1264,32 +1262,30 @@ class Parser {
     const args: A.Expr[] = [];
     const keywords: A.Keyword[] = [];
     let sawKeywordUnpacking = false;
-    const names = new Set<string>();
     while (!this.isOp(')')) {
       const token = this.peek();
       if (this.isOp('*')) {
         if (sawKeywordUnpacking) throw this.error('iterable argument unpacking follows keyword argument unpacking', token);
         this.next();
         const value = this.expression();
-        args.push({ kind: 'Starred', value, ctx: 'Load', ...this.span(token) });
+        args.push({ kind: 'Starred', value, ctx: 'Load', lineno: token.lineno, col_offset: token.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol });
       } else if (this.isOp('**')) {
         this.next();
         const value = this.expression();
-        keywords.push({ kind: 'keyword', arg: null, value, ...this.span(token) });
+        keywords.push({ kind: 'keyword', arg: null, value, lineno: token.lineno, col_offset: token.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol });
         sawKeywordUnpacking = true;
       } else if (token.type === 'name' && this.isOp('=', this.peekAt(1))) {
         this.next();
         this.next();
         const value = this.expression();
-        if (names.has(token.text)) this.compileTimeError(`keyword argument repeated: ${token.text}`, token);
-        names.add(token.text);
-        keywords.push({ kind: 'keyword', arg: token.text, value, ...this.span(token) });
+        if (keywords.some((k) => k.arg === token.text)) this.compileTimeError(`keyword argument repeated: ${token.text}`, token);
+        keywords.push({ kind: 'keyword', arg: token.text, value, lineno: token.lineno, col_offset: token.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol });
       } else {
         let e = this.namedExpression(true);
         if (this.isKeyword('for')) {
           const generators = this.comprehensionClauses();
           const from = open ?? e;
-          e = { kind: 'GeneratorExp', elt: e, generators, ...this.span(from) };
+          e = { kind: 'GeneratorExp', elt: e, generators, lineno: from.lineno, col_offset: from.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
           if (open !== undefined && this.isOp(')')) {
             e.end_lineno = this.peek().end_lineno;
             e.end_col_offset = this.peek().end_col_offset;
@@ -1321,14 +1317,14 @@ class Parser {
     const first = this.slice();
     if (!this.isOp(',')) {
       // `x[*a]` indexes with a tuple
-      return first.kind === 'Starred' ? { kind: 'Tuple', elts: [first], ctx: 'Load', ...this.span(start) } : first;
+      return first.kind === 'Starred' ? { kind: 'Tuple', elts: [first], ctx: 'Load', lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } : first;
     }
     const elts = [first];
     while (this.eatOp(',')) {
       if (this.isOp(']')) break;
       elts.push(this.slice());
     }
-    return { kind: 'Tuple', elts, ctx: 'Load', ...this.span(start) };
+    return { kind: 'Tuple', elts, ctx: 'Load', lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   private slice(): A.Expr {
@@ -1343,7 +1339,7 @@ class Parser {
     const upper = this.isOp(':') || this.isOp(']') || this.isOp(',') ? null : this.expression();
     let step: A.Expr | null = null;
     if (this.eatOp(':')) step = this.isOp(']') || this.isOp(',') ? null : this.expression();
-    return { kind: 'Slice', lower, upper, step, ...this.span(start) };
+    return { kind: 'Slice', lower, upper, step, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   /** `(...)`: an expression, a tuple, a generator expression or a yield. */
@@ -1351,7 +1347,7 @@ class Parser {
     const open = this.next();
     if (this.isOp(')')) {
       this.next();
-      return { kind: 'Tuple', elts: [], ctx: 'Load', ...this.span(open) };
+      return { kind: 'Tuple', elts: [], ctx: 'Load', lineno: open.lineno, col_offset: open.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
     }
     const e = this.parenthesizedBody(open);
     this.expectOp(')');
@@ -1383,7 +1379,7 @@ class Parser {
       if (this.isOp(')') || this.peek().type === 'end') break;
       elts.push(this.starNamedExpression());
     }
-    return (this.builtInParentheses = { kind: 'Tuple', elts, ctx: 'Load', ...this.span(start) });
+    return (this.builtInParentheses = { kind: 'Tuple', elts, ctx: 'Load', lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol });
   }
 
   private yieldExpression(): A.Expr {
@@ -1391,10 +1387,10 @@ class Parser {
     if (this.functionDepth === 0) this.compileTimeError("'yield' outside function", start);
     if (this.eatKeyword('from')) {
       const value = this.expression();
-      return { kind: 'YieldFrom', value, ...this.span(start) };
+      return { kind: 'YieldFrom', value, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
     }
     const value = this.atYieldEnd() ? null : this.starExpressions();
-    return { kind: 'Yield', value, ...this.span(start) };
+    return { kind: 'Yield', value, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   private atYieldEnd(): boolean {
@@ -1405,12 +1401,12 @@ class Parser {
 
   private listDisplay(): A.Expr {
     const open = this.next();
-    if (this.eatOp(']')) return { kind: 'List', elts: [], ctx: 'Load', ...this.span(open) };
+    if (this.eatOp(']')) return { kind: 'List', elts: [], ctx: 'Load', lineno: open.lineno, col_offset: open.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
     const first = this.starNamedExpression();
     if (this.isKeyword('for') && first.kind !== 'Starred') {
       const generators = this.comprehensionClauses();
       this.expectOp(']');
-      return { kind: 'ListComp', elt: first, generators, ...this.span(open) };
+      return { kind: 'ListComp', elt: first, generators, lineno: open.lineno, col_offset: open.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
     }
     const elts = [first];
     while (this.eatOp(',')) {
@@ -1418,13 +1414,13 @@ class Parser {
       elts.push(this.starNamedExpression());
     }
     this.expectOp(']');
-    return { kind: 'List', elts, ctx: 'Load', ...this.span(open) };
+    return { kind: 'List', elts, ctx: 'Load', lineno: open.lineno, col_offset: open.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   /** `{}` and `{k: v}` (dicts), `{a, b}` (sets), and their comprehensions. */
   private braceDisplay(): A.Expr {
     const open = this.next();
-    if (this.eatOp('}')) return { kind: 'Dict', keys: [], values: [], ...this.span(open) };
+    if (this.eatOp('}')) return { kind: 'Dict', keys: [], values: [], lineno: open.lineno, col_offset: open.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
     const keys: (A.Expr | null)[] = [];
     const values: A.Expr[] = [];
     const dictItem = (): void => {
@@ -1447,7 +1443,7 @@ class Parser {
         if (this.isKeyword('for')) {
           const generators = this.comprehensionClauses();
           this.expectOp('}');
-          return { kind: 'DictComp', key: first, value, generators, ...this.span(open) };
+          return { kind: 'DictComp', key: first, value, generators, lineno: open.lineno, col_offset: open.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
         }
         keys.push(first);
         values.push(value);
@@ -1455,7 +1451,7 @@ class Parser {
         if (this.isKeyword('for') && first.kind !== 'Starred') {
           const generators = this.comprehensionClauses();
           this.expectOp('}');
-          return { kind: 'SetComp', elt: first, generators, ...this.span(open) };
+          return { kind: 'SetComp', elt: first, generators, lineno: open.lineno, col_offset: open.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
         }
         const elts = [first];
         while (this.eatOp(',')) {
@@ -1463,7 +1459,7 @@ class Parser {
           elts.push(this.starNamedExpression());
         }
         this.expectOp('}');
-        return { kind: 'Set', elts, ...this.span(open) };
+        return { kind: 'Set', elts, lineno: open.lineno, col_offset: open.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
       }
     }
     while (this.eatOp(',')) {
@@ -1471,7 +1467,7 @@ class Parser {
       dictItem();
     }
     this.expectOp('}');
-    return { kind: 'Dict', keys, values, ...this.span(open) };
+    return { kind: 'Dict', keys, values, lineno: open.lineno, col_offset: open.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
   /** `for target in iter if cond ...` clauses, one or more. */
@@ -1762,17 +1758,9 @@ class Parser {
 
   // ---------------------------------------------------------------- positions and state
 
-  private located<T extends A.Located>(node: Omit<T, keyof A.Located>, start: Position): T {
-    return { ...node, ...this.span(start) } as T;
-  }
-
   /** From `start` to the end of the last token consumed. */
   private span(start: Position): A.Located {
     return { lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
-  }
-
-  private tokenSpan(token: Token): A.Located {
-    return { lineno: token.lineno, col_offset: token.col_offset, end_lineno: token.end_lineno, end_col_offset: token.end_col_offset };
   }
 
   private save(): SavedState {
