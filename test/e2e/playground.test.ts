@@ -66,7 +66,8 @@ async function readSvg(page: Page, selector: string): Promise<DrawnSvg> {
   });
 }
 
-describe.skipIf(!available && !inCI)('playground in headless Chromium', () => {
+// A page action waits on the server and the browser at once: on two busy cores a test takes seconds.
+describe.skipIf(!available && !inCI)('playground in headless Chromium', { timeout: 60_000 }, () => {
   let app: FastifyInstance;
   let context: BrowserContext;
   let page: Page;
