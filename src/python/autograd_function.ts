@@ -6,8 +6,8 @@
  * returns.
  */
 import { withGradMode } from '../engine/autograd.js';
-import { apply, type Primitive } from '../engine/op.js';
-import { Tensor } from '../engine/tensor.js';
+import { apply, applyMulti, type Primitive } from '../engine/op.js';
+import { Tensor, zerosTensor } from '../engine/tensor.js';
 import { pyError } from './exceptions.js';
 import { activeInterpreter } from './interpreter.js';
 import { customNodes, objectType, typeName } from './objects.js';
@@ -95,43 +95,53 @@ function applyFunction(cls: PyClass, args: PyValue[], kwargs: Kwargs): PyValue {
   ctx.needsInputGrad = new PyTuple(args.map((arg) => arg instanceof Tensor && arg.requiresGrad));
   const inputs = tensorPositions.map((i) => args[i] as Tensor);
   const name = `${cls.name}Backward`;
-  let produced: Tensor | null = null;
+  // forward runs first, without recording (its own ops make no graph)
+  const result = withGradMode(false, () => interpreter.call(forward, [ctx, ...args], null));
+  // an input returned as-is comes back as a new tensor viewing it (a leaf stays a leaf)
+  const fresh = (t: Tensor) => (inputs.includes(t) ? t.detach() : t);
+  let outputs: Tensor[];
+  if (result instanceof Tensor) {
+    outputs = [fresh(result)];
+  } else if (result instanceof PyTuple && result.items.length > 0 && result.items.every((item) => item instanceof Tensor)) {
+    outputs = (result.items as Tensor[]).map(fresh);
+  } else {
+    throw pyError('TypeError', `${cls.name}.forward must return a Tensor or a tuple of Tensors, not ${typeName(result)}`);
+  }
 
+  /** The program's backward with one gradient per output (zeros where none arrived, as torch materializes them). */
+  const runBackward = (gradOutputs: readonly (Tensor | null)[]): (Tensor | null)[] => {
+    const grads = gradOutputs.map((g, i) => g ?? zerosTensor(outputs[i].shape, outputs[i].dtype));
+    const returned = interpreter.call(backwardFn, [ctx, ...grads], null);
+    const items = returned instanceof PyTuple ? returned.items : [returned];
+    if (items.length !== args.length) {
+      throw pyError('RuntimeError', `function ${name} returned an incorrect number of gradients (expected ${args.length}, got ${items.length})`);
+    }
+    return tensorPositions.map((position) => {
+      const g = items[position];
+      if (g === null) return null;
+      if (!(g instanceof Tensor)) {
+        throw pyError('TypeError', `${name}.backward returned a ${typeName(g)} where a Tensor or None is expected`);
+      }
+      return g;
+    });
+  };
+  const saves = (tensors: readonly Tensor[]) => {
+    const saved = ctx.saved ?? [];
+    const positions = saved.map((s) => tensors.indexOf(s as Tensor)).filter((i) => i >= 0);
+    return { inputs: positions, output: saved.includes(outputs[0]) };
+  };
+
+  if (outputs.length > 1) {
+    const produced = applyMulti({ gradFn: name, forward: () => outputs, backward: (gradOutputs) => runBackward(gradOutputs), saves }, inputs, undefined);
+    const node = produced[0].gradFn;
+    if (node !== null && node.name === name) customNodes.add(node);
+    return new PyTuple(produced);
+  }
   const primitive: Primitive = {
     gradFn: name,
-    forward: () =>
-      withGradMode(false, () => {
-        const result = interpreter.call(forward, [ctx, ...args], null);
-        if (!(result instanceof Tensor)) {
-          if (result instanceof PyTuple) {
-            throw pyError('NotImplementedError', 'custom autograd.Function forward returning several outputs is not supported yet');
-          }
-          throw pyError('TypeError', `${cls.name}.forward must return a Tensor, not ${typeName(result)}`);
-        }
-        // an input returned as-is comes back as a new tensor viewing it (a leaf stays a leaf)
-        produced = inputs.includes(result) ? result.detach() : result;
-        return produced;
-      }),
-    backward: (gradOutput) => {
-      const result = interpreter.call(backwardFn, [ctx, gradOutput], null);
-      const grads = result instanceof PyTuple ? result.items : [result];
-      if (grads.length !== args.length) {
-        throw pyError('RuntimeError', `function ${name} returned an incorrect number of gradients (expected ${args.length}, got ${grads.length})`);
-      }
-      return tensorPositions.map((position) => {
-        const g = grads[position];
-        if (g === null) return null;
-        if (!(g instanceof Tensor)) {
-          throw pyError('TypeError', `${name}.backward returned a ${typeName(g)} where a Tensor or None is expected`);
-        }
-        return g;
-      });
-    },
-    saves: (tensors) => {
-      const saved = ctx.saved ?? [];
-      const positions = saved.map((s) => tensors.indexOf(s as Tensor)).filter((i) => i >= 0);
-      return { inputs: positions, output: produced !== null && saved.includes(produced) };
-    },
+    forward: () => outputs[0],
+    backward: (gradOutput) => runBackward([gradOutput]),
+    saves,
   };
   const output = apply(primitive, inputs, undefined);
   if (output.gradFn !== null && output.gradFn.name === name) customNodes.add(output.gradFn);
