@@ -78,6 +78,6 @@ export default defineOp({
   method: true,
   function: true,
   modules: ['torch', 'method', 'torch.linalg'],
-  examples: [{ args: [{ tensor: [3, 3] }] }, { args: [{ tensor: [1, 1] }] }],
+  examples: [{ args: [{ tensor: [3, 3] }] }, { args: [{ tensor: [1, 1] }] }, { args: [{ tensor: [2, 2, 2] }] }],
   call: ({ input }): Value => det(input as Tensor),
 });

@@ -162,6 +162,9 @@ import linear from './linear.js';
 import dropout from './dropout.js';
 import embedding from './embedding.js';
 import oneHot from './one_hot.js';
+import outer from './outer.js';
+import ger from './ger.js';
+import kron from './kron.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
@@ -181,6 +184,7 @@ export const OPS: readonly OpDef[] = [
   torchTensor, zeros, ones, full, zerosLike, onesLike, fullLike, eye, arange, linspace, clone, detach, to, float, double, long, bool, typeAs, // creation ops
   bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, linalgMatrixNorm, linalgNorm, // linalg ops
   pad, conv1d, conv2d, maxPool2d, avgPool2d, layerNorm, batchNorm, linear, dropout, embedding, oneHot, // nn ops
+  bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, linalgMatrixNorm, linalgNorm, outer, ger, kron, // linalg ops
 ];
 
 export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map(OPS.map((op) => [op.name, op]));

@@ -106,6 +106,7 @@ export default defineOp({
     { args: [{ tensor: [3, 3] }, { tensor: [3] }] },
     { args: [{ tensor: [2, 2] }, { tensor: [2, 3] }] },
     { args: [{ tensor: [3, 3] }, { tensor: [2, 3] }], kwargs: { left: false } },
+    { args: [{ tensor: [2, 2, 2] }, { tensor: [3, 1, 2, 1] }] },
   ],
   call: ({ A, B, left }): Value => linalgSolve(A as Tensor, B as Tensor, left as boolean),
 });

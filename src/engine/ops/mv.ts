@@ -23,7 +23,7 @@ export function mv(a: Tensor, v: Tensor): Tensor {
     throw new ProblemError('shape-error', `vector + matrix @ vector expected, got 1, ${a.ndim}, ${v.ndim}`);
   }
   if (a.shape[1] !== v.shape[0]) {
-    throw new ProblemError('shape-error', `size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+    throw new ProblemError('shape-error', `size mismatch, got ${a.shape[0]}, ${a.shape[0]}x${a.shape[1]},${v.shape[0]}`);
   }
   if (a.dtype !== v.dtype) throw dtypeMismatch(a, v);
   return apply(Mv, [a, v], undefined);

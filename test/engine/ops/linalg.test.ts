@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backward } from '../../../src/engine/autograd.js';
+import { backward, type Node } from '../../../src/engine/autograd.js';
 import { ProblemError } from '../../../src/errors.js';
 import { bindArguments, type OpDef, type Value } from '../../../src/engine/op.js';
 import { dot } from '../../../src/engine/ops/dot.js';
@@ -10,6 +10,7 @@ import { mv } from '../../../src/engine/ops/mv.js';
 import { pow } from '../../../src/engine/ops/pow.js';
 import { sum } from '../../../src/engine/ops/sum.js';
 import { t } from '../../../src/engine/ops/t.js';
+import { transpose } from '../../../src/engine/ops/transpose.js';
 import { Tensor } from '../../../src/engine/tensor.js';
 import { casesOf, checkGoldenCase } from '../../support/op_goldens.js';
 import { checkFirstOrder, checkSecondOrder, examplesOf, withFusion } from '../../support/gradcheck.js';
@@ -143,7 +144,7 @@ describe('mv', () => {
   });
 
   it("reports a size mismatch in PyTorch's words", () => {
-    expect(() => mv(leaf([[1, 2, 3], [4, 5, 6]]), leaf([1, 2]))).toThrow('size mismatch, got input (2), mat (2x3), vec (2)');
+    expect(() => mv(leaf([[1, 2, 3], [4, 5, 6]]), leaf([1, 2]))).toThrow('size mismatch, got 2, 2x3,2');
   });
 });
 
@@ -176,13 +177,9 @@ describe('matmul', () => {
     expect(e.status).toBe(422);
   });
 
-  it('refuses 0-D operands and, clearly, batched operands', () => {
+  it('refuses 0-D operands', () => {
     const scalar = new Tensor(Float32Array.of(2), []);
     expect(() => matmul(scalar, leaf([1]))).toThrow('both arguments to matmul need to be at least 1D, but they are 0D and 1D');
-    const batched = new Tensor(new Float32Array(8), [2, 2, 2]);
-    const e = problemOf(() => matmul(batched, leaf(A)));
-    expect(e.status).toBe(422);
-    expect(e.message).toContain('not supported');
   });
 
   it('matches the golden t() @ m gradient (op/t)', () => {
@@ -213,7 +210,7 @@ const GEMM_EXPECTED = [1.940000057220459, -0.12350001186132431, 1.17000007629394
 const GEMV_EXPECTED = [1.090000033378601, 1.0049999952316284];
 
 /** The linalg ops implemented so far (each case of ops.json is tagged op:<name>). */
-const LINALG_OPS = ['bmm', 'addmm', 'det', 'inverse', 'linalg.solve', 'cross', 'linalg.vector_norm', 'linalg.matrix_norm', 'linalg.norm', 'mv'];
+const LINALG_OPS = ['matmul-batched', 'bmm', 'addmm', 'det', 'inverse', 'linalg.solve', 'cross', 'linalg.vector_norm', 'linalg.matrix_norm', 'linalg.norm', 'mv', 'outer', 'kron'];
 
 describe('linalg ops against torch 1.13 (ops.json)', () => {
   it.each(casesOf('linalg', LINALG_OPS).map((c) => ({ name: c.name, c })))('$name', ({ c }) => {
@@ -281,7 +278,7 @@ const NORM_1 = 13.90999984741211;
 const NORM_3 = 3.505648612976074;
 
 /** The linalg group's ops by their table names. */
-const LINALG_OP_NAMES = ['matmul', 'mm', 'mv', 'dot', 'bmm', 'addmm', 'det', 'inverse', 'linalg_inv', 'linalg_solve', 'cross', 'linalg_cross', 'linalg_vector_norm', 'linalg_matrix_norm', 'linalg_norm'];
+const LINALG_OP_NAMES = ['matmul', 'mm', 'mv', 'dot', 'bmm', 'addmm', 'det', 'inverse', 'linalg_inv', 'linalg_solve', 'cross', 'linalg_cross', 'linalg_vector_norm', 'linalg_matrix_norm', 'linalg_norm', 'outer', 'ger', 'kron'];
 const linalgOps = LINALG_OP_NAMES.map((name) => {
   const op = OPS_BY_NAME.get(name);
   if (!op) throw new Error(`no op ${name}`);
@@ -436,5 +433,65 @@ describe('matrix_norm, linalg.norm', () => {
     expect(() => callOp2('linalg_norm', [z, 2n])).toThrow('linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got 3D.');
     expect(() => callOp2('linalg_norm', [m()], { dim: [0n, 1n, 1n] })).toThrow('linalg.norm: If dim is specified, it must be of length 1 or 2. Got [0, 1, 1]');
     expect(() => callOp2('linalg_norm', [new Tensor(new Float32Array(3), [3]), 'fro'])).toThrow('linalg.matrix_norm: The input tensor A must have at least 2 dimensions.');
+  });
+});
+
+/** A node and what it reaches, nested: `MulBackward0(AccumulateGrad, None)`. */
+function graphOf(y: Tensor): string {
+  const describe = (node: Node | null): string => {
+    if (node === null) return 'None';
+    if (node.next.length === 0) return node.name;
+    return `${node.name}(${node.next.map((e) => describe(e.node)).join(', ')})`;
+  };
+  return describe(y.gradFn);
+}
+
+describe('batched matmul: torch 1.13 graphs and messages', () => {
+  const rand = (shape: number[]) => new Tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i + 1)), shape, { requiresGrad: true });
+
+  it('folds a batched operand against a matrix or a vector into one mm or mv', () => {
+    expect(graphOf(matmul(rand([2, 2, 3]), rand([3, 4])))).toBe('UnsafeViewBackward0(MmBackward0(ReshapeAliasBackward0(AccumulateGrad), AccumulateGrad))');
+    expect(graphOf(matmul(rand([2, 2, 3]), rand([3])))).toBe('UnsafeViewBackward0(MvBackward0(ReshapeAliasBackward0(AccumulateGrad), AccumulateGrad))');
+    expect(graphOf(matmul(rand([3]), rand([2, 3, 4])))).toBe(
+      'UnsafeViewBackward0(MvBackward0(UnsafeViewBackward0(CloneBackward0(TransposeBackward0(AccumulateGrad))), AccumulateGrad))',
+    );
+    expect(graphOf(matmul(t(rand([3, 2])), rand([2, 3, 4])))).toBe(
+      'CloneBackward0(TransposeBackward0(UnsafeViewBackward0(MmBackward0(UnsafeViewBackward0(CloneBackward0(TransposeBackward0(AccumulateGrad))), TBackward0(TBackward0(AccumulateGrad))))))',
+    );
+  });
+
+  it('expands both to the broadcast batch and runs bmm otherwise (a copy when the reshape cannot alias)', () => {
+    expect(graphOf(matmul(rand([2, 2, 3]), rand([2, 3, 4])))).toBe(
+      'UnsafeViewBackward0(BmmBackward0(ReshapeAliasBackward0(ExpandBackward0(AccumulateGrad)), ReshapeAliasBackward0(ExpandBackward0(AccumulateGrad))))',
+    );
+    expect(graphOf(matmul(rand([5, 1, 2, 3]), rand([2, 3, 4])))).toBe(
+      'UnsafeViewBackward0(BmmBackward0(UnsafeViewBackward0(CloneBackward0(ExpandBackward0(AccumulateGrad))), UnsafeViewBackward0(CloneBackward0(ExpandBackward0(AccumulateGrad)))))',
+    );
+    // a 3-D operand with its last two dims transposed goes to bmm, not through a copy
+    expect(graphOf(matmul(transpose(rand([2, 3, 4]), 1, 2), rand([3, 2])))).toBe(
+      'UnsafeViewBackward0(BmmBackward0(ReshapeAliasBackward0(ExpandBackward0(TransposeBackward0(AccumulateGrad))), ReshapeAliasBackward0(ExpandBackward0(AccumulateGrad))))',
+    );
+    expect(matmul(rand([5, 1, 2, 3]), rand([2, 3, 4])).shape).toEqual([5, 2, 2, 4]);
+  });
+
+  it('computes what looping over the batch computes', () => {
+    const a = rand([2, 1, 2, 3]);
+    const b = rand([3, 3, 2]);
+    const r = matmul(a, b);
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 3; j++) {
+        const ai = new Tensor(a.data.slice(i * 6, i * 6 + 6), [2, 3]);
+        const bj = new Tensor(b.data.slice(j * 6, j * 6 + 6), [3, 2]);
+        expect(values(mm(ai, bj))).toEqual(Array.from(r.data.slice((i * 3 + j) * 4, (i * 3 + j) * 4 + 4)));
+      }
+    }
+  });
+
+  it("fails with torch's messages", () => {
+    expect(() => matmul(rand([2, 2, 3]), rand([4]))).toThrow('size mismatch, got 4, 4x3,4');
+    expect(() => matmul(rand([4]), rand([2, 3, 4]))).toThrow('size mismatch, got 8, 8x3,4');
+    expect(() => matmul(rand([2, 2, 3]), rand([4, 2]))).toThrow('mat1 and mat2 shapes cannot be multiplied (4x3 and 4x2)');
+    expect(() => matmul(rand([2, 2, 3]), rand([3, 3, 4]))).toThrow('The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0');
+    expect(() => matmul(rand([2, 2, 3]), rand([2, 4, 4]))).toThrow('Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].');
   });
 });
