@@ -189,6 +189,8 @@ export class NotebookSession {
     const out: Record<string, VariableEntry> = Object.create(null);
     const interpreter = this.interpreter;
     interpreter.enter(() => {
+      // reporting has a step budget of its own (a long list's repr), as a cell has
+      interpreter.beginCell();
       for (const [name, value] of interpreter.globals.vars) {
         if (name.startsWith('_') || !isReported(value)) continue;
         out[name] = value instanceof Tensor ? describeEntry(value) : { type: typeName(value), repr: safeRepr(value) };
@@ -233,6 +235,7 @@ function safeRepr(value: PyValue): string {
   try {
     return repr(value);
   } catch (error) {
+    if (error instanceof StepBudgetExceeded) return '<repr not shown: it takes more than the step budget of a cell>';
     const pyErr = asPythonError(error);
     if (pyErr === null) throw error;
     return `<repr failed: ${pyErr.exception.cls.name}: ${pyErr.message}>`;

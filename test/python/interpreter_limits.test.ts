@@ -26,6 +26,14 @@ describe('step budget', () => {
     expect(errorsOf(['for i in range(10):\n    pass\nprint("ok")', 'for i in range(10000):\n    pass'], limits)).toEqual(['ok\n', 'TimeoutError@1']);
   });
 
+  it('gives reporting the variables a budget of its own', () => {
+    const limits = { ...DEFAULT_RUN_LIMITS, maxStepsPerCell: 5000 };
+    const answer = runNotebook(['big = list(range(4000))\nfor i in range(900):\n    pass'], limits);
+    expect(answer.cells[0].error).toBeNull();
+    expect(answer.variables.big).toMatchObject({ type: 'list' });
+    expect((answer.variables.big as { repr: string }).repr.startsWith('[0, 1, 2')).toBe(true);
+  });
+
   it('counts work in built-ins too (a long sum over a range)', () => {
     const limits = { ...DEFAULT_RUN_LIMITS, maxStepsPerCell: 10_000 };
     expect(errorsOf(['sum(range(10 ** 9))'], limits)).toEqual(['TimeoutError@1']);

@@ -9,7 +9,7 @@ import { renderFigureSvg } from '../../plot/figure_svg.js';
 import { builtin, parseArgs } from '../builtins.js';
 import { pyError } from '../exceptions.js';
 import { activeInterpreter } from '../interpreter.js';
-import { namedType, repr, str, toArray, truthy, typeName } from '../objects.js';
+import { namedType, repr, runtime, str, toArray, truthy, typeName } from '../objects.js';
 import { floatRepr } from '../format.js';
 import { type Kwargs, type PyClass, PyBuiltin, PyList, PyModule, PyNativeObject, PyNdarray, PyTuple, type PyValue, PyRange } from '../values.js';
 
@@ -202,6 +202,7 @@ function numbers(v: PyValue, what: string): number[] {
 }
 
 function plainArray(data: ArrayLike<number>): number[] {
+  runtime.charge(data.length);
   const out = new Array<number>(data.length);
   for (let i = 0; i < data.length; i++) out[i] = data[i];
   return out;
