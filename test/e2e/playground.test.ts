@@ -380,6 +380,40 @@ describe.skipIf(!available && !inCI)('playground in headless Chromium', { timeou
       await page.screenshot({ path: join(ARTIFACTS, 'notebook-error.png'), fullPage: true });
     });
 
+    it('shows a figure as the server drew it (scatter points too), and draws one from its data when the answer has no svg', async () => {
+      const cells = ['import torch\nimport matplotlib.pyplot as plt\nx = torch.linspace(0, 1, 5)\nplt.scatter(x.numpy(), (x ** 2).numpy(), label="points")\nplt.title("squares")\nplt.legend()\nplt.show()'];
+      const notebook = await openPage(`${origin}/#run=${Buffer.from(JSON.stringify({ cells })).toString('base64url')}`);
+      await runAll(notebook);
+      const scatter = await notebook.locator('#cells img.figure').evaluate(async (img: HTMLImageElement) => {
+        const svg = new DOMParser().parseFromString(await (await fetch(img.src)).text(), 'image/svg+xml');
+        return { circles: svg.querySelectorAll('g.mark-symbol circle').length, texts: [...svg.querySelectorAll('text')].map((t) => t.textContent) };
+      });
+      expect(scatter.circles).toBe(5);
+      expect(scatter.texts).toEqual(expect.arrayContaining(['squares', 'points']));
+
+      // An answer without svg (an older server): the page draws the data with the same writer; NaN leaves a gap.
+      await notebook.route('**/v1/run', (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            cells: [{ stdout: '', display: null, error: null, figures: [{ lines: [{ x: [0, 1, 2, 3, 4], y: [0, 1, 'NaN', 9, 16], label: 'with a hole' }], xlabel: 'x', ylabel: null, title: 'from data', legend: true }] }],
+            variables: {},
+          }),
+        }),
+      );
+      await runAll(notebook);
+      const drawn = await readSvg(notebook, '#cells img.figure');
+      expect(drawn.texts).toEqual(expect.arrayContaining(['from data', 'with a hole', 'x']));
+      expect(drawn.lines).toHaveLength(1);
+      const path = await notebook.locator('#cells img.figure').evaluate(async (img: HTMLImageElement) => {
+        const svg = new DOMParser().parseFromString(await (await fetch(img.src)).text(), 'image/svg+xml');
+        return svg.querySelector('g.mark-line path')?.getAttribute('d') ?? '';
+      });
+      expect(path.match(/M/g)).toHaveLength(2);
+      await notebook.close();
+    });
+
     it('adds, moves and deletes cells; Run all runs them in their new order', async () => {
       await openNotebook(page, 'grad-mode-forgot');
       const cells = page.locator('#cells .cell');

@@ -11,26 +11,33 @@ export interface AxesAnswer {
 }
 export interface FigureAnswer extends AxesAnswer {
   more_axes?: AxesAnswer[];
+  /** The first Axes as the server drew it (with what the data leaves out: scatter points, the grid). */
+  svg?: string;
 }
 
 /**
- * A notebook figure drawn by the server's SVG writer (src/plot/figure_svg.ts, the one /v1/plot uses):
- * matplotlib's colour cycle, gaps at non-finite values, the legend above the axes. Shown as an <img>,
- * so nothing in the SVG can run; one image per Axes.
+ * A notebook figure as an <img> per Axes, so nothing in the SVG can run: the server's drawing
+ * (`svg`) where the answer has one, else drawn here from the data by the same writer
+ * (src/plot/figure_svg.ts, the one /v1/plot uses): matplotlib's colour cycle, gaps at
+ * non-finite values, the legend above the axes.
  */
 export function drawFigure(figure: FigureAnswer): HTMLImageElement[] {
-  return [figure, ...(figure.more_axes ?? [])].map((axes) => {
-    const spec: FigureSpec = {
-      lines: axes.lines.map((line) => ({ x: line.x.map(fromWire), y: line.y.map(fromWire), label: line.label })),
-      xlabel: axes.xlabel,
-      ylabel: axes.ylabel,
-      title: axes.title,
-      legend: axes.legend,
-    };
+  return [figure, ...(figure.more_axes ?? [])].map((axes, index) => {
+    const svg = index === 0 && figure.svg ? figure.svg : renderFigureSvg(specOf(axes));
     const image = document.createElement('img');
     image.className = 'figure';
     image.alt = axes.title ?? (axes.lines.map((l) => l.label).filter(Boolean).join(' and ') || 'a figure');
-    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderFigureSvg(spec))}`;
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
     return image;
   });
+}
+
+function specOf(axes: AxesAnswer): FigureSpec {
+  return {
+    lines: axes.lines.map((line) => ({ x: line.x.map(fromWire), y: line.y.map(fromWire), label: line.label })),
+    xlabel: axes.xlabel,
+    ylabel: axes.ylabel,
+    title: axes.title,
+    legend: axes.legend,
+  };
 }
