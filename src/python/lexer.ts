@@ -639,7 +639,9 @@ class Lexer {
 
   private unterminated(triple: boolean, line: number, col: number): TokenizerFailure {
     const what = triple ? 'triple-quoted string literal' : 'string literal';
-    return this.fail('raised', 'SyntaxError', `unterminated ${what} (detected at line ${this.line})`, line, col);
+    // at the end of the input, CPython counts no line after a final newline
+    const atLine = triple && this.end > 0 && this.source.charCodeAt(this.end - 1) === LF ? this.line - 1 : this.line;
+    return this.fail('raised', 'SyntaxError', `unterminated ${what} (detected at line ${atLine})`, line, col);
   }
 
   private decode(start: number, end: number, bytes: boolean, line: number, col: number): string {

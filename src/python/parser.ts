@@ -269,13 +269,17 @@ class Parser {
     return this.next();
   }
 
-  /** `:` ending a compound statement's header: "expected ':'" when the line ends instead. */
-  private expectColon(): void {
+  /**
+   * `:` ending a compound statement's header: "expected ':'" when the line ends instead, or
+   * whatever follows where CPython's grammar forces it (after `def ...`, `try`, `else`, `finally`).
+   */
+  private expectColon(forced = false): void {
     if (this.isOp(':')) {
       this.next();
       return;
     }
-    throw this.error(this.peek().type === 'newline' ? "expected ':'" : 'invalid syntax', this.peek());
+    if (forced || this.peek().type === 'newline') throw this.error("expected ':'", this.peek());
+    throw this.unexpected();
   }
 
   private name(): string {
@@ -506,7 +510,7 @@ class Parser {
         this.checkNotStarred(value);
         return { kind: 'AugAssign', target: first, op, value, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.AugAssign;
       }
-      if (token.text === ':') {
+      if (token.text === ':' && this.startsExpression(this.peekAt(1))) {
         if (first.kind === 'Tuple') throw this.error('only single target (not tuple) can be annotated', first);
         if (first.kind === 'List') throw this.error('only single target (not list) can be annotated', first);
         if (first.kind !== 'Name' && first.kind !== 'Attribute' && first.kind !== 'Subscript') {
@@ -646,7 +650,7 @@ class Parser {
       orelse = [this.ifStatement()];
     } else if (this.isKeyword('else')) {
       this.next();
-      this.expectColon();
+      this.expectColon(true);
       orelse = this.block("'else' statement", next);
     }
     return { kind: 'If', test, body, orelse, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.If;
@@ -686,7 +690,7 @@ class Parser {
     const token = this.peek();
     if (!this.isKeyword('else')) return [];
     this.next();
-    this.expectColon();
+    this.expectColon(true);
     return this.block("'else' statement", token);
   }
 
@@ -732,7 +736,7 @@ class Parser {
 
   private tryStatement(): A.Try {
     const start = this.next();
-    this.expectColon();
+    this.expectColon(true);
     const body = this.block("'try' statement", start);
     const handlers: A.ExceptHandler[] = [];
     while (this.isKeyword('except')) {
@@ -753,7 +757,7 @@ class Parser {
     let finalbody: A.Stmt[] = [];
     const finallyToken = this.peek();
     if (this.eatKeyword('finally')) {
-      this.expectColon();
+      this.expectColon(true);
       finalbody = this.block("'finally' statement", finallyToken);
     }
     if (handlers.length === 0 && finalbody.length === 0) throw this.error("expected 'except' or 'finally' block", this.peek());
@@ -778,11 +782,12 @@ class Parser {
   private functionDef(decorator_list: A.Expr[], start: Token): A.FunctionDef {
     const def = this.next();
     const name = this.name();
-    this.expectOp('(');
+    if (!this.isOp('(')) throw this.error("expected '('", this.peek());
+    this.next();
     const args = this.parameters(')', true);
     this.expectOp(')');
     const returns = this.eatOp('->') ? this.expression() : null;
-    this.expectColon();
+    this.expectColon(true);
     const body = this.functionBody("function definition", def);
     const position = decorator_list.length > 0 ? def : start;
     return { kind: 'FunctionDef', name, args, body, decorator_list, returns, lineno: position.lineno, col_offset: position.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.FunctionDef;
@@ -863,6 +868,7 @@ class Parser {
           }
         } else {
           vararg = parameter();
+          if (this.isOp('=')) throw this.error('var-positional argument cannot have default value', this.peek());
         }
       } else if (this.isOp('**')) {
         this.next();
@@ -870,6 +876,7 @@ class Parser {
       } else {
         const arg = parameter();
         if (this.eatOp('=')) {
+          if (this.isOp(',') || this.isOp(close)) throw this.error('expected default value expression', this.peek());
           const value = this.expression();
           if (star) {
             kwonlyargs.push(arg);
@@ -1129,6 +1136,8 @@ class Parser {
       const token = this.peek();
       if (token.type !== 'op' && token.type !== 'keyword') break;
       if (token.type === 'op' && (token.text === '(' || token.text === '[' || token.text === '.')) {
+        // `x[]` is no subscript: CPython's PEG parser ends the expression before `[`
+        if (token.text === '[' && this.isOp(']', this.peekAt(1))) break;
         lhs = this.postfix(lhs, token, start);
         continue;
       }
@@ -1429,8 +1438,14 @@ class Parser {
         values.push(this.binary(BP_BITWISE_OR));
         return;
       }
-      keys.push(this.expression());
-      this.expectOp(':');
+      const key = this.expression();
+      keys.push(key);
+      if (!this.isOp(':')) {
+        if (this.isOp(',') || this.isOp('}')) throw this.error("':' expected after dictionary key", key);
+        throw this.unexpected();
+      }
+      this.next();
+      if (this.isOp(',') || this.isOp('}')) throw this.error("expression expected after dictionary key and ':'", key);
       values.push(this.expression());
     };
     if (this.isOp('**')) {
@@ -1439,6 +1454,7 @@ class Parser {
       const first = this.starNamedExpression();
       if (this.isOp(':') && first.kind !== 'Starred') {
         this.next();
+        if (this.isOp(',') || this.isOp('}')) throw this.error("expression expected after dictionary key and ':'", first);
         const value = this.expression();
         if (this.isKeyword('for')) {
           const generators = this.comprehensionClauses();
@@ -1722,7 +1738,7 @@ class Parser {
     try {
       tokens = tokenizeFStringExpression(this.text, start, end, line, col);
     } catch (error) {
-      if (error instanceof PythonSyntaxError) throw this.fstringError(`f-string: ${error.message}`);
+      if (error instanceof PythonSyntaxError) throw this.fstringError(error.message);
       throw error;
     }
     const saved = this.save();
