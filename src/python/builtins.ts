@@ -144,10 +144,10 @@ export function defineMethods(type: PyClass, methods: Record<string, (self: PyVa
   }
 }
 
-function int(v: PyValue, what: string): bigint {
+/** An int argument (bool and objects with __index__ too): TypeError for anything else. */
+function int(v: PyValue): bigint {
   const n = asIndex(v);
   if (n === null || typeof v === 'number') throw pyError('TypeError', `'${typeName(v)}' object cannot be interpreted as an integer`);
-  void what;
   return typeof v === 'bigint' ? v : BigInt(n);
 }
 
@@ -157,7 +157,7 @@ function int(v: PyValue, what: string): bigint {
 export function toInt(v: PyValue, base?: PyValue): bigint {
   if (base !== undefined) {
     if (typeof v !== 'string') throw pyError('TypeError', "int() can't convert non-string with explicit base");
-    return parseIntText(v, Number(int(base, 'base')));
+    return parseIntText(v, Number(int(base)));
   }
   switch (typeof v) {
     case 'bigint':
@@ -306,7 +306,7 @@ function rangeOf(args: PyValue[], kwargs: Kwargs): PyValue {
   noKeywords('range', kwargs);
   if (args.length === 0) throw pyError('TypeError', 'range expected at least 1 argument, got 0');
   if (args.length > 3) throw pyError('TypeError', `range expected at most 3 arguments, got ${args.length}`);
-  const values = args.map((a) => int(a, 'range'));
+  const values = args.map((a) => int(a));
   if (values.length === 1) return new PyRange(0n, values[0], 1n);
   const step = values[2] ?? 1n;
   if (step === 0n) throw pyError('ValueError', 'range() arg 3 must not be zero');
@@ -359,7 +359,7 @@ function sum(args: PyValue[], kwargs: Kwargs): PyValue {
 function round(args: PyValue[], kwargs: Kwargs): PyValue {
   const [number, ndigits] = parseArgs('round', ['number', 'ndigits='], args, kwargs);
   const x = number as PyValue;
-  const n = ndigits === undefined || ndigits === null ? null : int(ndigits, 'ndigits');
+  const n = ndigits === undefined || ndigits === null ? null : int(ndigits);
   if (typeof x === 'number') return n === null ? roundFloatToInt(x) : roundFloat(x, Number(n));
   if (typeof x === 'bigint' || typeof x === 'boolean') {
     const v = typeof x === 'boolean' ? (x ? 1n : 0n) : x;
@@ -426,7 +426,7 @@ function zip(args: PyValue[], kwargs: Kwargs): PyValue {
 function enumerate(args: PyValue[], kwargs: Kwargs): PyValue {
   const [iterable, start] = parseArgs('enumerate', ['iterable', 'start='], args, kwargs);
   const it = iterate(iterable as PyValue);
-  let index = start === undefined ? 0n : int(start, 'start');
+  let index = start === undefined ? 0n : int(start);
   return iteratorOf('enumerate', () => {
     const item = it.next();
     if (item === STOP) return STOP;
@@ -577,9 +577,9 @@ function divmod(args: PyValue[], kwargs: Kwargs): PyValue {
 function pow(args: PyValue[], kwargs: Kwargs): PyValue {
   const [base, exp, mod] = parseArgs('pow', ['base', 'exp', 'mod='], args, kwargs);
   if (mod === undefined || mod === null) return binaryOp('Pow', base as PyValue, exp as PyValue);
-  const b = int(base as PyValue, 'base');
-  let e = int(exp as PyValue, 'exp');
-  const m = int(mod, 'mod');
+  const b = int(base as PyValue);
+  let e = int(exp as PyValue);
+  const m = int(mod);
   if (m === 0n) throw pyError('ValueError', 'pow() 3rd argument cannot be 0');
   if (e < 0n) throw pyError('ValueError', 'pow() negative exponent with a modulus is not supported here');
   let result = 1n;
@@ -680,7 +680,7 @@ const builtinFunctions: PyBuiltin[] = [
   }),
   builtin('chr', (args) => {
     exactArgs('chr', args, 1);
-    const n = Number(int(args[0], 'chr'));
+    const n = Number(int(args[0]));
     if (n < 0 || n > 0x10ffff) throw pyError('ValueError', 'chr() arg not in range(0x110000)');
     return String.fromCodePoint(n);
   }),
@@ -715,7 +715,7 @@ const builtinFunctions: PyBuiltin[] = [
 
 function radix(args: PyValue[], base: number, prefix: string): string {
   exactArgs(prefix === '0x' ? 'hex' : prefix === '0o' ? 'oct' : 'bin', args, 1);
-  const n = int(args[0], 'radix');
+  const n = int(args[0]);
   return (n < 0n ? '-' : '') + prefix + (n < 0n ? -n : n).toString(base);
 }
 
@@ -916,7 +916,7 @@ function strIndexArgs(s: string, args: PyValue[]): [string, number, number] {
 }
 
 function pad(s: string, width: PyValue, fill: PyValue | undefined, where: 'left' | 'right' | 'center'): string {
-  const w = Number(int(width, 'width'));
+  const w = Number(int(width));
   const f = fill === undefined ? ' ' : (fill as string);
   if (typeof f !== 'string' || Array.from(f).length !== 1) throw pyError('TypeError', 'The fill character must be exactly one character long');
   const len = Array.from(s).length;
@@ -949,7 +949,7 @@ defineMethods(strType, {
   split: (self, args, kwargs) => {
     const [sep, maxsplit] = parseArgs('split', ['sep=', 'maxsplit='], args, kwargs);
     const s = self as string;
-    const max = maxsplit === undefined ? -1 : Number(int(maxsplit, 'maxsplit'));
+    const max = maxsplit === undefined ? -1 : Number(int(maxsplit));
     if (sep === undefined || sep === null) return new PyList(whitespaceSplit(s, max));
     const separator = checkStr(sep, 'split');
     if (separator === '') throw pyError('ValueError', 'empty separator');
@@ -960,7 +960,7 @@ defineMethods(strType, {
   rsplit: (self, args, kwargs) => {
     const [sep, maxsplit] = parseArgs('rsplit', ['sep=', 'maxsplit='], args, kwargs);
     const s = self as string;
-    const max = maxsplit === undefined ? -1 : Number(int(maxsplit, 'maxsplit'));
+    const max = maxsplit === undefined ? -1 : Number(int(maxsplit));
     if (sep === undefined || sep === null) {
       const all = whitespaceSplit(s, -1);
       if (max < 0 || all.length <= max + 1) return new PyList(all);
@@ -988,7 +988,7 @@ defineMethods(strType, {
   replace: (self, args) => {
     exactArgs('replace', args, 2, 3);
     const [old, replacement] = [checkStr(args[0], 'replace'), checkStr(args[1], 'replace')];
-    const count = args[2] === undefined ? -1 : Number(int(args[2], 'count'));
+    const count = args[2] === undefined ? -1 : Number(int(args[2]));
     const s = self as string;
     if (count < 0) {
       if (old === '') return replacement + Array.from(s).join(replacement) + replacement;
@@ -1033,7 +1033,7 @@ defineMethods(strType, {
   rjust: (self, args) => pad(self as string, args[0], args[1], 'right'),
   zfill: (self, args) => {
     const s = self as string;
-    const w = Number(int(args[0], 'width'));
+    const w = Number(int(args[0]));
     if (s.length >= w) return s;
     const sign = s[0] === '+' || s[0] === '-' ? s[0] : '';
     return sign + '0'.repeat(w - s.length) + s.slice(sign.length);
@@ -1108,7 +1108,7 @@ defineMethods(listType, {
   insert: (self, args) => {
     exactArgs('insert', args, 2);
     const items = (self as PyList).items;
-    let i = Number(int(args[0], 'index'));
+    let i = Number(int(args[0]));
     if (i < 0) i = Math.max(0, i + items.length);
     items.splice(Math.min(i, items.length), 0, args[1]);
     return null;
@@ -1116,7 +1116,7 @@ defineMethods(listType, {
   pop: (self, args) => {
     const items = (self as PyList).items;
     if (items.length === 0) throw pyError('IndexError', 'pop from empty list');
-    let i = args.length === 0 ? items.length - 1 : Number(int(args[0], 'index'));
+    let i = args.length === 0 ? items.length - 1 : Number(int(args[0]));
     if (i < 0) i += items.length;
     if (i < 0 || i >= items.length) throw pyError('IndexError', 'pop index out of range');
     return items.splice(i, 1)[0];

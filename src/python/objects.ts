@@ -835,7 +835,7 @@ export function toArray(v: PyValue): PyValue[] {
 // ---------------------------------------------------------------- indexing
 
 /** An index as a JS number: ints, bools and objects with __index__ (a 0-dim integer tensor). */
-export function asIndex(v: PyValue, what = 'indices'): number | null {
+export function asIndex(v: PyValue): number | null {
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   const index = v instanceof PyObject || v instanceof Tensor ? typeOf(v).lookup('__index__') : undefined;
@@ -843,7 +843,6 @@ export function asIndex(v: PyValue, what = 'indices'): number | null {
     const n = runtime.call(index, [v], null);
     if (typeof n === 'bigint') return Number(n);
   }
-  void what;
   return null;
 }
 
@@ -872,12 +871,11 @@ export function sliceRange(s: PySlice, length: number): number[] {
   return out;
 }
 
-function sequenceIndex(v: PyValue, index: PyValue, length: number, kind: string): number {
+function sequenceIndex(index: PyValue, length: number, kind: string): number {
   const i = asIndex(index);
   if (i === null) throw pyError('TypeError', `${kind} indices must be integers or slices, not ${typeName(index)}`);
   const j = i < 0 ? i + length : i;
   if (j < 0 || j >= length) throw pyError('IndexError', `${kind} index out of range`);
-  void v;
   return j;
 }
 
@@ -890,7 +888,7 @@ export function getItem(v: PyValue, index: PyValue): PyValue {
       if (v instanceof TorchSize) return new TorchSize(items);
       return v instanceof PyList ? new PyList(items) : new PyTuple(items);
     }
-    return v.items[sequenceIndex(v, index, v.items.length, kind)];
+    return v.items[sequenceIndex(index, v.items.length, kind)];
   }
   if (v instanceof PyDict) {
     const entry = v.entries.get(keyOf(index));
@@ -900,7 +898,7 @@ export function getItem(v: PyValue, index: PyValue): PyValue {
   if (typeof v === 'string') {
     const chars = Array.from(v);
     if (index instanceof PySlice) return sliceRange(index, chars.length).map((i) => chars[i]).join('');
-    return chars[sequenceIndex(v, index, chars.length, 'string')];
+    return chars[sequenceIndex(index, chars.length, 'string')];
   }
   if (v instanceof PyRange) {
     const n = Number(v.length);
@@ -909,12 +907,12 @@ export function getItem(v: PyValue, index: PyValue): PyValue {
       const at = (i: number) => v.start + BigInt(i) * v.step;
       return new PyRange(at(start), at(stop), v.step * BigInt(step));
     }
-    return v.start + BigInt(sequenceIndex(v, index, n, 'range object')) * v.step;
+    return v.start + BigInt(sequenceIndex(index, n, 'range object')) * v.step;
   }
   if (v instanceof NamedTuple) {
     const items = v.values.map(fromOpValue);
     if (index instanceof PySlice) return new PyTuple(sliceRange(index, items.length).map((i) => items[i]));
-    return items[sequenceIndex(v, index, items.length, 'tuple')];
+    return items[sequenceIndex(index, items.length, 'tuple')];
   }
   const method = typeOf(v).lookup('__getitem__');
   if (method !== undefined) return runtime.call(method, [v, index], null);
@@ -950,7 +948,7 @@ export function setItem(v: PyValue, index: PyValue, value: PyValue): void {
       positions.forEach((p, k) => (v.items[p] = replacement[k]));
       return;
     }
-    v.items[sequenceIndex(v, index, v.items.length, 'list assignment')] = value;
+    v.items[sequenceIndex(index, v.items.length, 'list assignment')] = value;
     return;
   }
   if (v instanceof PyDict) {
@@ -972,7 +970,7 @@ export function delItem(v: PyValue, index: PyValue): void {
       v.items = v.items.filter((_, i) => !drop.has(i));
       return;
     }
-    v.items.splice(sequenceIndex(v, index, v.items.length, 'list assignment'), 1);
+    v.items.splice(sequenceIndex(index, v.items.length, 'list assignment'), 1);
     return;
   }
   if (v instanceof PyDict) {

@@ -234,11 +234,10 @@ function currentAxes(): Axes {
   return figure.current;
 }
 
-function labelOf(kwargs: Kwargs, index: number): string | null {
+function labelOf(kwargs: Kwargs): string | null {
   const label = kwargs?.get('label');
   if (label === undefined || label === null) return null;
   const text = str(label);
-  void index;
   return text.startsWith('_') ? null : text;
 }
 
@@ -264,7 +263,7 @@ function plotOn(axes: Axes, args: PyValue[], kwargs: Kwargs): PyValue {
     if (x.length !== y.length) {
       throw pyError('ValueError', `x and y must have same first dimension, but have shapes (${x.length},) and (${y.length},)`);
     }
-    axes.record.lines.push({ x, y, label: labelOf(kwargs, axes.record.lines.length) });
+    axes.record.lines.push({ x, y, label: labelOf(kwargs) });
     lines.push(new Artist(lineType));
   }
   return new PyList(lines);
@@ -275,7 +274,7 @@ function scatterOn(axes: Axes, args: PyValue[], kwargs: Kwargs): PyValue {
   const x = numbers(args[0], 'scatter');
   const y = numbers(args[1], 'scatter');
   if (x.length !== y.length) throw pyError('ValueError', 'x and y must be the same size');
-  axes.record.scatters.push({ x, y, label: labelOf(kwargs, 0) });
+  axes.record.scatters.push({ x, y, label: labelOf(kwargs) });
   return new Artist(collectionType);
 }
 
@@ -301,8 +300,8 @@ function show(): PyValue {
   return null;
 }
 
-function figure(args: PyValue[], kwargs: Kwargs): PyValue {
-  void kwargs;
+/** plt.figure(num=None, figsize=..., ...): a new current figure (or the open one numbered num). */
+function figure(args: PyValue[]): PyValue {
   const s = state();
   const num = args[0];
   if (typeof num === 'bigint') {
@@ -340,9 +339,9 @@ function clf(): PyValue {
   return null;
 }
 
-function subplot(args: PyValue[]): PyValue {
+/** plt.subplot(...): another Axes on the current figure (its position is not recorded). */
+function subplot(): PyValue {
   const figureNow = currentFigure();
-  void args;
   const axes = new Axes();
   figureNow.record.axes.push(axes.record);
   figureNow.current = axes;
@@ -402,7 +401,7 @@ function makePyplot(name: string): PyModule {
     ['gcf', builtin('gcf', () => currentFigure())],
     ['subplot', builtin('subplot', subplot)],
     ['subplots', builtin('subplots', () => {
-      const f = figure([], null) as Figure;
+      const f = figure([]) as Figure;
       const axes = new Axes();
       f.record.axes.push(axes.record);
       f.current = axes;

@@ -403,14 +403,13 @@ function refusedFunction(name: string, reason: string): PyBuiltin {
 }
 
 /** The ops of the table spelled in `module`, as built-in functions. */
-function opFunctions(module: OpModule, prefix: string): [string, PyValue][] {
+function opFunctions(module: OpModule): [string, PyValue][] {
   const out: [string, PyValue][] = [];
   for (const op of OPS) {
     if (!modulesOf(op).includes(module)) continue;
     const name = op.pythonName ?? op.name;
     out.push([name, new PyBuiltin(name, (args, kwargs) => callOp(op, args, kwargs))]);
   }
-  void prefix;
   return out;
 }
 
@@ -432,7 +431,7 @@ class Generator extends PyNativeObject {
 }
 
 function makeTorch(): Map<string, PyModule> {
-  const functional = moduleOf('torch.nn.functional', opFunctions('torch.nn.functional', 'F'));
+  const functional = moduleOf('torch.nn.functional', opFunctions('torch.nn.functional'));
   const nn = moduleOf('torch.nn', [['functional', functional]]);
   const autogradFunctionModule = moduleOf('torch.autograd.function', [['Function', functionClass]]);
   const autograd = moduleOf('torch.autograd', [
@@ -443,14 +442,14 @@ function makeTorch(): Map<string, PyModule> {
     ['enable_grad', enableGradType],
     ['set_grad_enabled', setGradEnabledType],
   ]);
-  const linalg = moduleOf('torch.linalg', opFunctions('torch.linalg', 'linalg'));
-  const special = moduleOf('torch.special', opFunctions('torch.special', 'special'));
+  const linalg = moduleOf('torch.linalg', opFunctions('torch.linalg'));
+  const special = moduleOf('torch.special', opFunctions('torch.special'));
   const cuda = moduleOf('torch.cuda', [
     ['is_available', builtin('is_available', () => false)],
     ['device_count', builtin('device_count', () => 0n)],
   ]);
   const torchEntries: [string, PyValue][] = [
-    ...opFunctions('torch', 'torch'),
+    ...opFunctions('torch'),
     ...dtypes,
     ['tensor', builtin('tensor', (args, kwargs) => {
       const [data, dtype, , requiresGrad] = parseArgs('tensor', ['data', 'dtype=', 'device=', 'requires_grad=', 'pin_memory='], args, kwargs);
