@@ -158,19 +158,21 @@ export class NotebookSession {
   evaluate(source: string): PyValue {
     const module = parseCached(source);
     const interpreter = this.interpreter;
-    return interpreter.enter(() => {
-      interpreter.beginCell();
-      try {
-        return interpreter.runModule(module) ?? null;
-      } catch (error) {
-        const pyErr = isUncatchable(error) ? null : asPythonError(error);
-        if (pyErr !== null) {
-          interpreter.locate(pyErr);
-          throw pyErr;
+    return withGradMode(true, () =>
+      interpreter.enter(() => {
+        interpreter.beginCell();
+        try {
+          return interpreter.runModule(module) ?? null;
+        } catch (error) {
+          const pyErr = isUncatchable(error) ? null : asPythonError(error);
+          if (pyErr !== null) {
+            interpreter.locate(pyErr);
+            throw pyErr;
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      }),
+    );
   }
 
   private cellError(thrown: unknown): CellError {
