@@ -165,6 +165,8 @@ import oneHot from './one_hot.js';
 import outer from './outer.js';
 import ger from './ger.js';
 import kron from './kron.js';
+import einsum from './einsum.js';
+import tensordot from './tensordot.js';
 
 export const OPS: readonly OpDef[] = [
   add, sub, mul, div, neg, pow, reciprocal,
@@ -185,6 +187,7 @@ export const OPS: readonly OpDef[] = [
   bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, linalgMatrixNorm, linalgNorm, // linalg ops
   pad, conv1d, conv2d, maxPool2d, avgPool2d, layerNorm, batchNorm, linear, dropout, embedding, oneHot, // nn ops
   bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, linalgMatrixNorm, linalgNorm, outer, ger, kron, // linalg ops
+  bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, linalgMatrixNorm, linalgNorm, outer, ger, kron, einsum, tensordot, // linalg ops
 ];
 
 export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map(OPS.map((op) => [op.name, op]));

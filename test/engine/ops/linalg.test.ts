@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backward, type Node } from '../../../src/engine/autograd.js';
 import { ProblemError } from '../../../src/errors.js';
@@ -21,6 +22,7 @@ import { linalgSolve } from '../../../src/engine/ops/linalg_solve.js';
 import { cross } from '../../../src/engine/ops/cross.js';
 import { linalgCross } from '../../../src/engine/ops/linalg_cross.js';
 import { vectorNorm } from '../../../src/engine/ops/linalg_vector_norm.js';
+import { einsum } from '../../../src/engine/ops/einsum.js';
 import { addmm } from '../../../src/engine/ops/addmm.js';
 import { bmm } from '../../../src/engine/ops/bmm.js';
 
@@ -210,7 +212,7 @@ const GEMM_EXPECTED = [1.940000057220459, -0.12350001186132431, 1.17000007629394
 const GEMV_EXPECTED = [1.090000033378601, 1.0049999952316284];
 
 /** The linalg ops implemented so far (each case of ops.json is tagged op:<name>). */
-const LINALG_OPS = ['matmul-batched', 'bmm', 'addmm', 'det', 'inverse', 'linalg.solve', 'cross', 'linalg.vector_norm', 'linalg.matrix_norm', 'linalg.norm', 'mv', 'outer', 'kron'];
+const LINALG_OPS = ['matmul-batched', 'bmm', 'addmm', 'det', 'inverse', 'linalg.solve', 'cross', 'linalg.vector_norm', 'linalg.matrix_norm', 'linalg.norm', 'mv', 'outer', 'kron', 'einsum', 'tensordot'];
 
 describe('linalg ops against torch 1.13 (ops.json)', () => {
   it.each(casesOf('linalg', LINALG_OPS).map((c) => ({ name: c.name, c })))('$name', ({ c }) => {
@@ -278,7 +280,7 @@ const NORM_1 = 13.90999984741211;
 const NORM_3 = 3.505648612976074;
 
 /** The linalg group's ops by their table names. */
-const LINALG_OP_NAMES = ['matmul', 'mm', 'mv', 'dot', 'bmm', 'addmm', 'det', 'inverse', 'linalg_inv', 'linalg_solve', 'cross', 'linalg_cross', 'linalg_vector_norm', 'linalg_matrix_norm', 'linalg_norm', 'outer', 'ger', 'kron'];
+const LINALG_OP_NAMES = ['matmul', 'mm', 'mv', 'dot', 'bmm', 'addmm', 'det', 'inverse', 'linalg_inv', 'linalg_solve', 'cross', 'linalg_cross', 'linalg_vector_norm', 'linalg_matrix_norm', 'linalg_norm', 'outer', 'ger', 'kron', 'einsum', 'tensordot'];
 const linalgOps = LINALG_OP_NAMES.map((name) => {
   const op = OPS_BY_NAME.get(name);
   if (!op) throw new Error(`no op ${name}`);
@@ -493,5 +495,84 @@ describe('batched matmul: torch 1.13 graphs and messages', () => {
     expect(() => matmul(rand([2, 2, 3]), rand([4, 2]))).toThrow('mat1 and mat2 shapes cannot be multiplied (4x3 and 4x2)');
     expect(() => matmul(rand([2, 2, 3]), rand([3, 3, 4]))).toThrow('The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0');
     expect(() => matmul(rand([2, 2, 3]), rand([2, 4, 4]))).toThrow('Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].');
+  });
+});
+
+interface ContractionGolden {
+  eq?: string;
+  tensordot?: number | number[][];
+  shapes: number[][];
+  graph: string;
+  shape: number[];
+  values: number[];
+  grads: number[][];
+}
+
+/** einsum and tensordot cases computed by torch 1.13 (einsum_golden.py): graph, values and the gradients of r.sum(). */
+const CONTRACTIONS = JSON.parse(readFileSync(new URL('./einsum_golden.json', import.meta.url), 'utf8')) as ContractionGolden[];
+
+describe('einsum and tensordot against torch 1.13: the same nodes, values and gradients', () => {
+  const operand = (shape: number[], k: number) =>
+    new Tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(7 * k + i + 1)), shape, { requiresGrad: true });
+  it.each(CONTRACTIONS.map((c) => ({ label: c.eq ?? `tensordot dims=${JSON.stringify(c.tensordot)}`, c })))('$label', ({ c }) => {
+    const ops = c.shapes.map(operand);
+    const r =
+      c.eq !== undefined
+        ? einsum(c.eq, ops)
+        : (OPS_BY_NAME.get('tensordot') as OpDef).call(bindArguments(OPS_BY_NAME.get('tensordot') as OpDef, [...ops, tensordotDims(c.tensordot as number | number[][])], {}));
+    const result = r as Tensor;
+    expect(graphOf(result)).toBe(c.graph);
+    expect(result.shape).toEqual(c.shape);
+    expectClose(values(result), c.values);
+    backward(sum(result));
+    ops.forEach((op, k) => expectClose(values(op.grad), c.grads[k]));
+  });
+});
+
+/** Python's dims argument: an int, or a pair of lists (ints as bigints). */
+function tensordotDims(dims: number | number[][]): Value {
+  return typeof dims === 'number' ? BigInt(dims) : dims.map((list) => list.map(BigInt));
+}
+
+function expectClose(actual: number[], expected: number[]): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected[i]))));
+}
+
+describe('einsum and tensordot: misuse in torch words', () => {
+  const z = (...shape: number[]) => new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+  const call = (name: string, args: Value[], kwargs: Record<string, Value> = {}) => {
+    const op = OPS_BY_NAME.get(name) as OpDef;
+    return op.call(bindArguments(op, args, kwargs));
+  };
+  it.each(([
+    [['ij'], 'einsum(): must specify the equation string and at least one operand'],
+    [['ij,jk->ik', z(2, 3)], 'einsum(): fewer operands were provided than specified in the equation'],
+    [['ij->ik', z(2, 3)], 'einsum(): output subscript k does not appear in the equation for any input operand'],
+    [['ij->ii', z(2, 3)], 'einsum(): output subscript i appears more than once in the output'],
+    [['ij', z(2, 3), z(3)], 'einsum(): more operands were provided than specified in the equation'],
+    [['ijk', z(2, 3)], 'einsum(): the number of subscripts in the equation (3) does not match the number of dimensions (2) for operand 0 and no ellipsis was given'],
+    [['i1', z(2, 3)], 'einsum(): invalid subscript given at index 1 in the equation string, subscripts must be in [a-zA-Z]'],
+    [['ij,jk', z(2, 3), z(4, 4)], 'einsum(): subscript j has size 4 for operand 1 which does not broadcast with previously seen size 3'],
+    [['ii', z(2, 3)], "einsum(): subscript i is repeated for operand 0 but the sizes don't match, 3 != 2"],
+    [['i.j', z(2, 3)], "einsum(): found '.' for operand 0 that is not part of any ellipsis"],
+    [['...i...', z(2, 3)], "einsum(): found '.' for operand 0 for which an ellipsis was already found"],
+    [['ij->i.', z(2, 3)], "einsum(): found '.' for output that is not part of any ellipsis (...)"],
+    [['ij,jk->ik', z(2, 3), 3n], 'expected Tensor as element 1 in argument 1, but got int'],
+  ] as [Value[], string][]).map(([args, message]) => ({ equation: args[0], args, message })))('$equation: $message', ({ args, message }) => {
+    expect(() => call('einsum', args)).toThrow(message);
+  });
+
+  it('takes its operands as a list too, and spaces in the equation', () => {
+    expect((call('einsum', ['i j -> j i', [z(2, 3)]]) as Tensor).shape).toEqual([3, 2]);
+  });
+
+  it('tensordot', () => {
+    expect(() => call('tensordot', [z(2, 3), z(2, 3)], { dims: 1n })).toThrow(
+      'contracted dimensions need to match, but first has size 3 in dim -1 and second has size 2 in dim 0',
+    );
+    expect(() => call('tensordot', [z(2, 3), z(2, 3)], { dims: -1n })).toThrow('tensordot expects dims >= 0, but got dims=-1');
+    expect(() => call('tensordot', [z(2, 3), z(2, 3)], { dims: 3n })).toThrow('tensordot expects dims < ndim_a or ndim_b, but got dims=3');
+    expect(() => call('tensordot', [z(2, 3), z(2, 3)], { dims: [[0n], [0n, 1n]] })).toThrow('both dimension lists should have same length');
   });
 });
