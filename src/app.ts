@@ -13,6 +13,7 @@ import docs from './plugins/docs.js';
 import { answerSerializerCompiler } from './program/serialize.js';
 import problems, { nestingProblem } from './plugins/problems.js';
 import jsonBody from './plugins/json_body.js';
+import { clientErrorHandler, frameworkErrors } from './plugins/http_errors.js';
 import staticAssets from './plugins/static.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { gradcheckRoutes } from './routes/gradcheck.js';
@@ -32,6 +33,11 @@ export interface AppOptions {
 
 export type OperationsOptions = Pick<Config, 'evaluation' | 'overload' | 'rateLimit' | 'requestTimeoutMs' | 'trustProxy'>;
 
+/** A tenth of the request timeout, between 100 ms and 1 s (Node's default, 30 s, when there is none). */
+function connectionsCheckingInterval(requestTimeoutMs: number): number {
+  return requestTimeoutMs > 0 ? Math.max(100, Math.min(1000, Math.floor(requestTimeoutMs / 10))) : 30_000;
+}
+
 /** Builds the fastify app: compilers, plugins, routes. Never listens; tests use inject(). */
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const limits = options.limits ?? DEFAULT_LIMITS;
@@ -50,6 +56,19 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: operations.requestTimeoutMs,
     trustProxy: operations.trustProxy,
+    http: {
+      // Given when the server is made: Node 20 does not apply a requestTimeout set
+      // afterwards (as fastify's option is) to a body still arriving.
+      requestTimeout: operations.requestTimeoutMs,
+      // Node checks request timeouts every connectionsCheckingInterval (30 s by default): often enough for a 408 on time.
+      connectionsCheckingInterval: connectionsCheckingInterval(operations.requestTimeoutMs),
+      // A missing Host gets the service's problem answer instead of Node's empty 400 (plugins/problems.ts).
+      requireHostHeader: false,
+    },
+    // Every error at the HTTP layer is problem+json too (plugins/http_errors.ts, plugins/overload.ts).
+    clientErrorHandler,
+    frameworkErrors,
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
   // The common evaluate bodies skip zod's walk; everything else (and every error) is zod's.
   // Bodies nested past the rank limit are refused before zod, which walks nesting by recursion.

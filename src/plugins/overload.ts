@@ -24,11 +24,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** A route that must answer under load (health, metrics) sets this to a no-op. */
     pressureHandler?: (request: FastifyRequest, reply: FastifyReply) => unknown;
+    /** Health, readiness and metrics answer while the service shuts down too. */
+    alwaysAnswer?: boolean;
   }
 }
 
 /** A route config that exempts a route from shedding and rate limiting. */
-export const ALWAYS_ANSWER = { rateLimit: false, pressureHandler: () => undefined } as const;
+export const ALWAYS_ANSWER = { rateLimit: false, pressureHandler: () => undefined, alwaysAnswer: true } as const;
 
 /**
  * Load shedding: requests are refused with 503 and Retry-After when the event
@@ -59,6 +61,15 @@ async function overload(app: FastifyInstance, options: OverloadOptions): Promise
         }),
     });
   }
+
+  // While shutting down, new requests (on keep-alive connections still open) are
+  // refused with a problem; fastify's own 503 for them is off (return503OnClosing in app.ts).
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (shuttingDown && request.routeOptions.config.alwaysAnswer !== true) {
+      return done(new ProblemError('overloaded', 'the service is shutting down; send the request again, another instance will answer'));
+    }
+    done();
+  });
 
   // A callback hook: no promise and no extra turn of the microtask queue per request.
   app.addHook('onSend', (_request, reply, payload, done) => {

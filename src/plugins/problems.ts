@@ -112,7 +112,34 @@ async function problems(app: FastifyInstance): Promise<void> {
     return sendProblem(reply, 'internal', 'An internal error occurred; it has been logged.');
   });
 
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not-found', `no route ${request.method} ${request.url}`));
+  // The methods of every route path, for 405 answers with Allow.
+  const methodsByPath = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    let methods = methodsByPath.get(route.url);
+    if (methods === undefined) methodsByPath.set(route.url, (methods = new Set()));
+    for (const method of [route.method].flat()) methods.add(method);
+    // fastify answers HEAD for every GET route (exposeHeadRoutes).
+    if (methods.has('GET')) methods.add('HEAD');
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0];
+    const allowed = methodsByPath.get(path);
+    if (allowed !== undefined && !allowed.has(request.method)) {
+      const allow = [...allowed].sort().join(', ');
+      reply.header('allow', allow);
+      return sendProblem(reply, 'method-not-allowed', `${request.method} is not allowed on ${path}; it answers ${allow}`);
+    }
+    return sendProblem(reply, 'not-found', `no route ${request.method} ${request.url}`);
+  });
+
+  // Node answers a missing Host with an empty 400 of its own; the service's is a problem (requireHostHeader is off, see app.ts).
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+      return done(new ProblemError('invalid-request', 'an HTTP/1.1 request needs a Host header'));
+    }
+    done();
+  });
 }
 
 export default fp(problems, { name: 'problems' });

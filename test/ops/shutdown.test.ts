@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../../scripts/server_process.js';
 
-/** Hundreds of milliseconds of CPU in a worker: long enough to be in flight when SIGTERM comes. */
+/** Hundreds of milliseconds of CPU in a worker: long enough to be in flight when SIGTERM comes (the work limit is raised for it). */
 const MEDIUM = { inputs: { x: { ones: [400, 400], requires_grad: false } }, expr: 'y = (x @ x @ x @ x @ x).sum()', backward: false };
 
 describe('graceful shutdown (real process)', () => {
   it('on SIGTERM finishes the requests in flight, then exits 0', async () => {
-    const server = await startServer({ WORKERS: '2', EVALUATION_BUDGET_MS: '60000', SHUTDOWN_GRACE_MS: '30000', LOG_LEVEL: 'info' });
+    const server = await startServer({ WORKERS: '2', EVALUATION_BUDGET_MS: '60000', POOL_MAX_WORK: '1000000000000', SHUTDOWN_GRACE_MS: '30000', LOG_LEVEL: 'info' });
     const post = () =>
       fetch(`${server.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(MEDIUM) });
     const inFlight = [post(), post()];
@@ -24,10 +24,10 @@ describe('graceful shutdown (real process)', () => {
     expect(messages).toContain('shutting down: finishing in-flight requests');
     expect(messages.indexOf('shutting down: finishing in-flight requests')).toBeLessThan(messages.lastIndexOf('request completed'));
     expect(messages.at(-1)).toBe('closed');
-  });
+  }, 60_000);
 
   it('exits 1 when in-flight work outlasts the grace period', async () => {
-    const server = await startServer({ WORKERS: '1', EVALUATION_BUDGET_MS: '60000', SHUTDOWN_GRACE_MS: '100', LOG_LEVEL: 'info' });
+    const server = await startServer({ WORKERS: '1', EVALUATION_BUDGET_MS: '60000', POOL_MAX_WORK: '1000000000000', SHUTDOWN_GRACE_MS: '100', LOG_LEVEL: 'info' });
     const heavy = fetch(`${server.url}/v1/evaluate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -37,5 +37,5 @@ describe('graceful shutdown (real process)', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(1);
     await heavy;
-  });
+  }, 60_000);
 });
