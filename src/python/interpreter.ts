@@ -270,6 +270,7 @@ export class Interpreter {
     if (truthy(this.eval(s.test, scope))) return;
     const cls = exceptionClass('AssertionError');
     const args = s.msg === null ? [] : [this.eval(s.msg, scope)];
+    if (scope === this.globals) this.line = s.lineno;
     throw this.exceptionError(new PyException(cls, args));
   }
 
@@ -329,8 +330,12 @@ export class Interpreter {
     let completion: Completion;
     try {
       completion = this.execTryExcept(s, scope);
-    } catch (error) {
-      // the finally body runs, then the error goes on (unless finally returns or breaks)
+    } catch (thrown) {
+      // the error is located where it was raised, then the finally body runs and the error goes
+      // on (unless finally returns or breaks)
+      const pyErr = isUncatchable(thrown) ? null : asPythonError(thrown);
+      if (pyErr !== null) this.locate(pyErr);
+      const error = pyErr ?? thrown;
       const saved = this.returnValue;
       const finalCompletion = this.execBlock(s.finalbody, scope);
       if (finalCompletion !== NORMAL && !isUncatchable(error)) return finalCompletion;
@@ -391,6 +396,7 @@ export class Interpreter {
     }
     const value = this.eval(s.exc, scope);
     if (s.cause !== null) this.eval(s.cause, scope);
+    if (scope === this.globals) this.line = s.lineno;
     const exception = this.toException(value);
     return this.exceptionError(exception);
   }
@@ -755,7 +761,8 @@ export class Interpreter {
 
   private evalAttribute(e: ast.Attribute, scope: Scope): PyValue {
     const obj = this.eval(e.value, scope);
-    if (scope === this.globals) this.line = e.lineno;
+    // CPython 3.11 locates an attribute access (and a method call) at the attribute's own line
+    if (scope === this.globals) this.line = e.end_lineno;
     return getAttr(obj, e.attr);
   }
 
@@ -869,7 +876,7 @@ export class Interpreter {
   /** `obj.name(...)`: a method of the object's type is called with the object first (no bound method made). */
   private evalMethodCall(e: ast.Call, func: ast.Attribute, scope: Scope): PyValue {
     const obj = this.eval(func.value, scope);
-    if (scope === this.globals) this.line = func.lineno;
+    if (scope === this.globals) this.line = func.end_lineno;
     checkAttributeName(func.attr);
     const method = methodOf(obj, func.attr);
     let callee: PyValue;
@@ -884,7 +891,7 @@ export class Interpreter {
     }
     const args = this.evalArgs(e, scope, self);
     const kwargs = e.keywords.length === 0 ? null : this.evalKeywords(e, callee, scope);
-    if (scope === this.globals) this.line = e.lineno;
+    if (scope === this.globals) this.line = func.end_lineno;
     return callee instanceof PyFunction ? this.callFunction(callee, args, kwargs) : this.call(callee, args, kwargs);
   }
 
@@ -934,6 +941,7 @@ export class Interpreter {
     inner.comprehension = true;
     // the first iterable is evaluated in the enclosing scope
     const firstIterable = this.eval(e.generators[0].iter, scope);
+    if (scope === this.globals) this.line = e.lineno;
     const results: PyValue[] = [];
     const dict = e.kind === 'DictComp' ? new PyDict() : null;
     const loop = (level: number, iterable: PyValue): void => {

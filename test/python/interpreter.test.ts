@@ -18,3 +18,12 @@ describe('Python semantics: small programs print what CPython 3.11 prints', () =
     expect(cell.stdout).toBe(program.stdout);
   });
 });
+
+const lines = JSON.parse(readFileSync(new URL('./fixtures/error_lines.json', import.meta.url), 'utf8')) as { sources: string[]; expected: ([string, number] | null)[] };
+
+describe("an error's line is the cell line CPython 3.11's traceback shows", () => {
+  it.each(lines.sources.map((source, i) => [JSON.stringify(source), source, lines.expected[i]] as const))('%s', (_name, source, expected) => {
+    const [cell] = runNotebook([source]).cells;
+    expect(cell.error === null ? null : [cell.error.type, cell.error.line]).toEqual(expected);
+  });
+});
