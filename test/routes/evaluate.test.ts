@@ -140,3 +140,18 @@ describe('memory the program asks for while running', () => {
     expect(r.body.limit.name).toBe('maxElementsPerTensor');
   });
 });
+
+describe('grad() frees the graph as PyTorch does', () => {
+  it('after grad(..., create_graph=False) a backward through the same graph is an autograd error', async () => {
+    const r = await post({ inputs: { x: 2 }, expr: 'y = x ** 3\ng = grad(y, x, create_graph=False)', backward: { of: 'y' } });
+    expectProblem(r, 422);
+    expect(r.body.type).toMatch(/autograd-error$/);
+    expect(r.body.detail).toMatch(/^Trying to backward through the graph a second time/);
+  });
+
+  it('with create_graph (the expression language’s default for grad) the graph is kept', async () => {
+    const r = await post({ inputs: { x: 2 }, expr: 'y = x ** 3\ng = grad(y, x)', backward: { of: 'y' } });
+    expect(r.status).toBe(200);
+    expect(r.body.tensors.x.grad).toBe(12);
+  });
+});
