@@ -505,6 +505,7 @@ class Parser {
         if (first.kind !== 'Name' && first.kind !== 'Attribute' && first.kind !== 'Subscript') {
           throw this.error(`'${exprName(first)}' is an illegal expression for augmented assignment`, first);
         }
+        first.ctx = 'Store';
         this.next();
         const value = this.isKeyword('yield') ? this.yieldExpression() : this.starExpressions();
         this.checkNotStarred(value);
@@ -942,16 +943,22 @@ class Parser {
   }
 
   private starExpression(): A.Expr {
-    if (!this.isOp('*')) return this.expression();
-    const star = this.next();
-    const value = this.binary(BP_BITWISE_OR);
-    return { kind: 'Starred', value, ctx: 'Load', lineno: star.lineno, col_offset: star.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
+    return this.isOp('*') ? this.starred() : this.expression();
   }
 
   private starNamedExpression(): A.Expr {
-    if (!this.isOp('*')) return this.namedExpression();
+    return this.isOp('*') ? this.starred() : this.namedExpression();
+  }
+
+  /**
+   * `*value` in a display or an assignment: the value is at `|` level, but CPython's error rules
+   * read it as an expression (`[*a b]` forgot a comma).
+   */
+  private starred(): A.Starred {
     const star = this.next();
+    const startIndex = this.index;
     const value = this.binary(BP_BITWISE_OR);
+    if (this.forgotComma(startIndex, value)) throw this.error('invalid syntax. Perhaps you forgot a comma?', value);
     return { kind: 'Starred', value, ctx: 'Load', lineno: star.lineno, col_offset: star.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
   }
 
@@ -1338,7 +1345,12 @@ class Parser {
 
   private slice(): A.Expr {
     const start = this.peek();
-    if (this.isOp('*')) return this.starExpression();
+    if (this.isOp('*')) {
+      // in a subscript, `*` takes a whole expression
+      const star = this.next();
+      const value = this.expression();
+      return { kind: 'Starred', value, ctx: 'Load', lineno: star.lineno, col_offset: star.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
+    }
     let lower: A.Expr | null = null;
     if (!this.isOp(':')) {
       lower = this.namedExpression();
