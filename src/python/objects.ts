@@ -574,7 +574,7 @@ function orderResult(op: Ordering, sign: number): boolean {
 // ---------------------------------------------------------------- attributes
 
 /** Dunder names a program may read as attributes; every other `__x` attribute is refused. */
-const ALLOWED_DUNDERS = new Set(['__name__', '__doc__', '__init__', '__qualname__']);
+const ALLOWED_DUNDERS = new Set(['__name__', '__doc__', '__init__', '__qualname__', '__version__']);
 
 export function checkAttributeName(name: string): void {
   if (name.startsWith('__') && !ALLOWED_DUNDERS.has(name)) {

@@ -234,6 +234,7 @@ export function makeNumpy(): PyModule {
     ['float32', new PyNumpyDtype('float32')],
     ['float64', new PyNumpyDtype('float64')],
     ['int64', new PyNumpyDtype('int64')],
+    ['__version__', '1.24.2'],
     ['pi', Math.PI],
     ['e', Math.E],
     ['inf', Infinity],

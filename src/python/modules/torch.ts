@@ -496,6 +496,7 @@ function makeTorch(): Map<string, PyModule> {
     ['Size', sizeType],
     ['dtype', namedType('torch.dtype')],
     ['device', builtin('device', () => cpuDevice())],
+    ['__version__', '1.13.0a0'],
     ['inf', Infinity],
     ['nan', NaN],
     ['e', Math.E],
