@@ -217,6 +217,12 @@ export interface ExampleTensor {
   domain?: 'positive';
   /** Draw the data from [low, high] instead (an op's domain, e.g. [-0.9, 0.9] for asin). */
   range?: readonly [number, number];
+  /**
+   * A tensor that is not differentiated: a random bool mask ('bool'), or
+   * int64 indices ('int64') with the given `values`.
+   */
+  dtype?: 'bool' | 'int64';
+  values?: readonly number[];
 }
 
 export interface GradExample {

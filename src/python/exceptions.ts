@@ -126,6 +126,7 @@ export function isUncatchable(error: unknown): boolean {
 }
 
 const STACK_OVERFLOW = /Maximum call stack size exceeded/;
+const OUT_OF_MEMORY = /Invalid (string|array|typed array) length|Array buffer allocation failed/;
 
 /**
  * The Python exception a JS error stands for: engine errors carry their Python class (PyTorch's
@@ -146,6 +147,9 @@ export function asPythonError(error: unknown): PythonError | null {
   }
   if (error instanceof RangeError && STACK_OVERFLOW.test(error.message)) {
     return pyError('RecursionError', 'maximum recursion depth exceeded');
+  }
+  if (error instanceof RangeError && OUT_OF_MEMORY.test(error.message)) {
+    return pyError('MemoryError', `the program needs more memory than this service allows (${error.message})`);
   }
   return null;
 }

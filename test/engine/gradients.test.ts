@@ -5,6 +5,7 @@ import { add } from '../../src/engine/ops/add.js';
 import { OPS, OPS_BY_NAME } from '../../src/engine/ops/index.js';
 import { mul } from '../../src/engine/ops/mul.js';
 import { sum } from '../../src/engine/ops/sum.js';
+import { Int64Array } from '../../src/engine/dtype.js';
 import { Tensor, zerosTensor } from '../../src/engine/tensor.js';
 import {
   expectAllClose,
@@ -39,6 +40,8 @@ function materialize(op: OpDef, example: GradExample, label: string): Materializ
   const inputs: Tensor[] = [];
   const args = example.args.map((arg): Value => {
     if (!isExampleTensor(arg)) return arg;
+    // class indices (int64) are data, not differentiated
+    if (arg.dtype === 'int64') return new Tensor(Int64Array.from(arg.values ?? []), arg.tensor.slice());
     const range = arg.range ? { low: arg.range[0], high: arg.range[1] } : arg.domain === 'positive' ? { low: 0.5, high: 2 } : { low: -2, high: 2 };
     const tensor = randomTensor(random, arg.tensor, { ...range, avoid, margin: KINK_MARGIN }, true);
     inputs.push(tensor);
