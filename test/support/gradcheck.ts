@@ -6,6 +6,7 @@
  * Hessian of L times v, against finite differences of the first gradients.
  */
 import { backward, withGradMode } from '../../src/engine/autograd.js';
+import { Int64Array } from '../../src/engine/dtype.js';
 import { setFusionMinElements, fusionMinElements } from '../../src/engine/kernels/fusion.js';
 import { bindArguments, type ExampleTensor, type GradExample, type OpDef, type Value } from '../../src/engine/op.js';
 import { add } from '../../src/engine/ops/add.js';
@@ -35,12 +36,20 @@ function materialize(op: OpDef, example: GradExample, label: string): Materializ
   const inputs: Tensor[] = [];
   const args = example.args.map((arg): Value => {
     if (!isExampleTensor(arg)) return arg as Value;
+    if (arg.dtype !== undefined) return constantTensor(arg, random);
     const range = arg.range ? { low: arg.range[0], high: arg.range[1] } : arg.domain === 'positive' ? { low: 0.5, high: 2 } : { low: -2, high: 2 };
     const tensor = randomTensor(random, arg.tensor, { ...range, avoid, margin: KINK_MARGIN }, true);
     inputs.push(tensor);
     return tensor;
   });
   return { bound: bindArguments(op, args, (example.kwargs ?? {}) as Record<string, Value>), inputs, random };
+}
+
+/** An argument that is not differentiated: the given int64 values, or a bool mask (given or random). */
+function constantTensor(arg: ExampleTensor, random: () => number): Tensor {
+  const n = arg.tensor.reduce((a, b) => a * b, 1);
+  if (arg.dtype === 'int64') return new Tensor(Int64Array.from(arg.values ?? []), arg.tensor.slice());
+  return new Tensor(arg.values ? Uint8Array.from(arg.values) : Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)), arg.tensor.slice());
 }
 
 function run(op: OpDef, bound: Record<string, Value>): Tensor {

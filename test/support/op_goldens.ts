@@ -63,7 +63,7 @@ function shapeOf(data: Nested): number[] {
 
 function inputTensor(name: string, spec: unknown): Tensor {
   const full = typeof spec === 'object' && spec !== null && !Array.isArray(spec) ? (spec as { data: Nested; dtype?: string; requires_grad?: boolean }) : { data: spec as Nested };
-  const flat = (Array.isArray(full.data) ? (full.data.flat(Infinity) as (number | string)[]) : [full.data as number]).map(wireNumber);
+  const flat = (Array.isArray(full.data) ? ((full.data as unknown[]).flat(Infinity) as (number | string)[]) : [full.data as number]).map(wireNumber);
   const data = full.dtype === 'float64' ? Float64Array.from(flat) : Float32Array.from(flat);
   const t = new Tensor(data, shapeOf(full.data), { requiresGrad: full.requires_grad ?? true });
   t.name = name;
@@ -78,7 +78,7 @@ class Module {
 }
 class BoundMethod {
   constructor(
-    readonly receiver: Value,
+    readonly receiver: Value | Module,
     readonly name: string,
   ) {}
 }
@@ -299,7 +299,6 @@ function binary(operator: string, a: Value, b: Value): Value {
 }
 
 function callFunction(module: string, name: string, args: readonly Value[], kwargs: Record<string, Value>): Value {
-  if (module === 'torch' && name === 'tensor' && !OPS_BY_NAME.has('tensor')) return literalTensor(args[0], kwargs.dtype);
   const op = opSpelled(module as OpModule, name);
   if (!op) throw new Error(`module '${module}' has no attribute '${name}'`);
   return op.call(bindArguments(op, args, kwargs));
@@ -310,16 +309,6 @@ function callMethod(receiver: Value, name: string, args: readonly Value[], kwarg
   const op = opSpelled('method', name);
   if (!op) throw new Error(`'Tensor' object has no attribute '${name}'`);
   return op.call(bindArguments(op, [receiver, ...args], kwargs));
-}
-
-/** torch.tensor([...]) of Python floats (float32) until the table has a creation op for it. */
-function literalTensor(data: Value, dtype: Value | undefined): Tensor {
-  const flat = (Array.isArray(data) ? (data as Value[]).flat(Infinity) : [data]) as (number | bigint)[];
-  if (flat.some((v) => typeof v === 'bigint')) throw new Error('torch.tensor of ints needs the int64 dtype (creation op)');
-  const shape = shapeOf(data as Nested);
-  const values = flat.map(Number);
-  const wide = dtype instanceof TorchDType && dtype.dtype === 'float64';
-  return new Tensor(wide ? Float64Array.from(values) : Float32Array.from(values), shape);
 }
 
 /** Python's float(): of a number, or of 'inf', '-inf', 'nan'. */

@@ -124,6 +124,16 @@ import norm from './norm.js';
 import logsumexp from './logsumexp.js';
 import cumsum from './cumsum.js';
 import cumprod from './cumprod.js';
+import l1Loss from './l1_loss.js';
+import smoothL1Loss from './smooth_l1_loss.js';
+import huberLoss from './huber_loss.js';
+import binaryCrossEntropy from './binary_cross_entropy.js';
+import binaryCrossEntropyWithLogits from './binary_cross_entropy_with_logits.js';
+import crossEntropy from './cross_entropy.js';
+import nllLoss from './nll_loss.js';
+import klDiv from './kl_div.js';
+import cosineSimilarity from './cosine_similarity.js';
+import pairwiseDistance from './pairwise_distance.js';
 import det from './det.js';
 import inverse from './inverse.js';
 import linalgInv from './linalg_inv.js';
@@ -175,6 +185,7 @@ export const OPS: readonly OpDef[] = [
   relu6, hardtanh, leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid, tanhshrink, softshrink, hardshrink, threshold, softmin, prelu, glu, normalize,
   atan2, maximum, minimum, fmod, remainder, hypot, lerp, addcmul, addcdiv, trueDivide, floorDivide, clip, clampMin, clampMax,
   prod, amax, amin, variance, std, norm, logsumexp, cumsum, cumprod,
+  l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, nllLoss, klDiv, cosineSimilarity, pairwiseDistance,
   sum, mean, max, min, softmax, logSoftmax, mseLoss,
   matmul, mm, mv, dot,
   view, reshape, expand, t, transpose, squeeze, unsqueeze, contiguous,

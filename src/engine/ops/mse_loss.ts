@@ -6,51 +6,60 @@ import { sumAll } from '../kernels/sum.js';
 import { resultDtype } from '../promote.js';
 import type { Tensor } from '../tensor.js';
 import { expand } from './expand.js';
+import { LEGACY_REDUCTION_PARAMS, type LossReduction, lossReduction } from './loss_reduction.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
 
-// d mean((x - t)²)/dx = 2 (x - t) / n and d/dt = 2 (t - x) / n, computed as PyTorch's
-// mse_loss_backward does: (norm * (a - b)) * g with norm = 2 / n
-const MseLoss: Primitive = {
+interface MseAttrs {
+  reduction: LossReduction;
+}
+
+// d/dx = norm * (x - t) and d/dt = norm * (t - x) with norm = 2 / n for 'mean', 2 otherwise,
+// computed as PyTorch's mse_loss_backward does: (norm * (a - b)) * g
+const MseLoss: Primitive<MseAttrs> = {
   gradFn: 'MseLossBackward0',
-  // reduction='mean': the squared differences, their cascade sum, one division by n
-  forward: ([x, t]) => {
+  // the squared differences, then (for 'mean' and 'sum') their cascade sum and for 'mean' one division by n
+  forward: ([x, t], { reduction }) => {
     const dtype = resultDtype([x, t]);
     const round = rounder(dtype);
     const squares = zip(x, t, dtype, (a, b) => {
       const d = round(a - b);
       return d * d;
     });
+    if (reduction === 'none') return squares;
     const loss = sumAll(squares);
-    loss.data[0] /= round(squares.numel);
+    if (reduction === 'mean') loss.data[0] /= round(squares.numel);
     return loss;
   },
-  backward: (g, { inputs: [x, t] }) => [
-    x.requiresGrad ? mul(mul(2 / x.numel, sub(x, t)), g) : null,
-    t.requiresGrad ? mul(mul(2 / x.numel, sub(t, x)), g) : null,
-  ],
+  backward: (g, { inputs: [x, t], attrs: { reduction } }) => {
+    const norm = reduction === 'mean' ? 2 / x.numel : 2;
+    return [x.requiresGrad ? mul(mul(norm, sub(x, t)), g) : null, t.requiresGrad ? mul(mul(norm, sub(t, x)), g) : null];
+  },
 };
 
 /**
- * torch.nn.functional.mse_loss(input, target) with the default reduction='mean'.
- * Like the Python function, it first broadcasts both operands (broadcast_tensors:
- * an ExpandBackward0 node for each one whose shape changes).
+ * F.mse_loss(input, target, reduction='mean'). Like the Python function, it
+ * first broadcasts both operands (broadcast_tensors: an ExpandBackward0 node for
+ * each one whose shape changes).
  */
-export function mseLoss(input: Tensor, target: Tensor): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, reduction: LossReduction = 'mean'): Tensor {
   const shape = broadcastShapes(input.shape, target.shape);
-  return apply(MseLoss, [expand(input, shape), expand(target, shape)], undefined);
+  return apply(MseLoss, [expand(input, shape), expand(target, shape)], { reduction });
 }
 
 export default defineOp({
   name: 'mse_loss',
-  summary: "Mean squared error between `input` and `target` (reduction='mean').",
-  params: [
-    { name: 'input', kind: 'tensor' },
-    { name: 'target', kind: 'tensor' },
-  ],
+  summary: "Squared error between `input` and `target`, reduced by `reduction` ('mean', 'sum' or 'none').",
+  params: [{ name: 'input', kind: 'tensor' }, { name: 'target', kind: 'tensor' }, ...LEGACY_REDUCTION_PARAMS, { name: 'reduction', kind: 'string', default: 'mean' }],
   gradFns: ['MseLossBackward0'],
   method: false,
   function: true,
-  examples: [{ args: [{ tensor: [2, 3] }, { tensor: [2, 3] }] }, { args: [{ tensor: [4] }, { tensor: [] }] }],
-  call: ({ input, target }): Value => mseLoss(input as Tensor, target as Tensor),
+  modules: ['torch.nn.functional'],
+  examples: [
+    { args: [{ tensor: [2, 3] }, { tensor: [2, 3] }] },
+    { args: [{ tensor: [4] }, { tensor: [] }] },
+    { args: [{ tensor: [2, 3] }, { tensor: [3] }], kwargs: { reduction: 'sum' } },
+    { args: [{ tensor: [2, 3] }, { tensor: [2, 3] }], kwargs: { reduction: 'none' } },
+  ],
+  call: (args): Value => mseLoss(args.input as Tensor, args.target as Tensor, lossReduction(args) as LossReduction),
 });
