@@ -640,22 +640,38 @@ class Parser {
     return body;
   }
 
+  /**
+   * `if`, its `elif`s (each an `If` alone in the previous one's `orelse`, as in CPython) and
+   * `else`. Read in a loop; the chain counts towards MAX_EXPRESSION_DEPTH, since running it
+   * nests as deep.
+   */
   private ifStatement(): A.If {
-    const start = this.next();
-    const test = this.namedExpression();
-    this.expectColon();
-    const body = this.block(`'${start.text}' statement`, start);
+    const clauses: { start: Token; test: A.Expr; body: A.Stmt[] }[] = [];
+    for (;;) {
+      const start = this.next();
+      if (clauses.length >= MAX_EXPRESSION_DEPTH) throw this.error('too many elif clauses', start);
+      const test = this.namedExpression();
+      this.expectColon();
+      const body = this.block(`'${start.text}' statement`, start);
+      clauses.push({ start, test, body });
+      if (!this.isKeyword('elif')) break;
+    }
     let orelse: A.Stmt[] = [];
     const next = this.peek();
-    if (this.isKeyword('elif')) {
-      orelse = [this.ifStatement()];
-    } else if (this.isKeyword('else')) {
+    if (this.isKeyword('else')) {
       this.next();
       this.expectColon(true);
       orelse = this.block("'else' statement", next);
     }
-    return { kind: 'If', test, body, orelse, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol } satisfies A.If;
+    let node: A.If | null = null;
+    for (let i = clauses.length - 1; i >= 0; i--) {
+      const { start, test, body } = clauses[i];
+      node = { kind: 'If', test, body, orelse, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
+      orelse = [node];
+    }
+    return node!;
   }
+
 
   private whileStatement(): A.While {
     const start = this.next();
@@ -1115,7 +1131,7 @@ class Parser {
 
   private enter(): void {
     this.depth += 1;
-    if (this.depth > MAX_EXPRESSION_DEPTH) throw this.error('too many nested parentheses', this.peek());
+    if (this.depth > MAX_EXPRESSION_DEPTH) throw this.error('expression nested too deeply', this.peek());
   }
 
   private lambda(): A.Lambda {
@@ -1136,6 +1152,8 @@ class Parser {
   /** The Pratt loop: operators binding at least as tightly as `minBp`. */
   private binary(minBp: number): A.Expr {
     this.enter();
+    // every operator applied here nests the tree one level deeper (`x + x + ...` leans left)
+    let levels = 1;
     // compound nodes start at the operand's first token (a parenthesis included)
     const start = this.peek();
     let lhs = this.prefix(minBp);
@@ -1145,11 +1163,15 @@ class Parser {
       if (token.type === 'op' && (token.text === '(' || token.text === '[' || token.text === '.')) {
         // `x[]` is no subscript: CPython's PEG parser ends the expression before `[`
         if (token.text === '[' && this.isOp(']', this.peekAt(1))) break;
+        this.enter();
+        levels += 1;
         lhs = this.postfix(lhs, token, start);
         continue;
       }
       const rule = INFIX.get(token.text);
       if (rule === undefined || rule.left < minBp) break;
+      this.enter();
+      levels += 1;
       if (rule.kind === 'binary') {
         if (token.type !== 'op') break;
         this.next();
@@ -1176,7 +1198,7 @@ class Parser {
         lhs = { kind: 'Compare', left: lhs, ops, comparators, lineno: start.lineno, col_offset: start.col_offset, end_lineno: this.endLine, end_col_offset: this.endCol };
       }
     }
-    this.depth -= 1;
+    this.depth -= levels;
     return lhs;
   }
 

@@ -418,6 +418,10 @@ describe('parse: deep nesting is a SyntaxError, never a stack overflow', () => {
     ['conditionals', '1 if 2 else '.repeat(10_000) + '1'],
     ['f-string fields', 'f"{' + '-'.repeat(10_000) + '1}"'],
     ['blocks', Array.from({ length: 1000 }, (_, i) => ' '.repeat(i) + 'if x:\n').join('') + ' '.repeat(1000) + 'pass'],
+    ['elif chains', 'if x:\n pass\n' + 'elif x:\n pass\n'.repeat(10_000)],
+    ['additions (a tree leaning left)', 'x' + ' + x'.repeat(100_000)],
+    ['attributes', 'x' + '.y'.repeat(100_000)],
+    ['calls in a row', 'f' + '()'.repeat(100_000)],
   ])('%s', (_, source) => {
     expect(() => parse(source)).toThrow(PythonSyntaxError);
   });
@@ -426,7 +430,10 @@ describe('parse: deep nesting is a SyntaxError, never a stack overflow', () => {
     expect(() => parse('('.repeat(200) + 'x' + ')'.repeat(200))).not.toThrow();
     expect(() => parse('[-('.repeat(66) + ')]'.repeat(66))).not.toThrow();
     expect(() => parse('-'.repeat(MAX_EXPRESSION_DEPTH - 10) + 'x')).not.toThrow();
-    expect((parse('x' + ' + x'.repeat(100_000)).body[0] as A.ExprStmt).value.kind).toBe('BinOp');
+    expect((parse('x' + ' + x'.repeat(MAX_EXPRESSION_DEPTH - 10)).body[0] as A.ExprStmt).value.kind).toBe('BinOp');
+    expect(((parse('x' + ' and x'.repeat(100_000)).body[0] as A.ExprStmt).value as A.BoolOp).values).toHaveLength(100_001);
+    expect(((parse('[' + '1, '.repeat(100_000) + ']').body[0] as A.ExprStmt).value as A.List).elts).toHaveLength(100_000);
+    expect(parse('if x:\n pass\n' + 'elif x:\n pass\n'.repeat(400)).body).toHaveLength(1);
     expect(syntaxError('('.repeat(201) + ')'.repeat(201)).message).toBe('too many nested parentheses');
   });
 });
