@@ -62,6 +62,7 @@ export default defineOp({
   gradFns: ['AddmmBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [
     { args: [{ tensor: [3] }, { tensor: [2, 4] }, { tensor: [4, 3] }] },
     { args: [{ tensor: [2, 1] }, { tensor: [2, 3] }, { tensor: [3, 1] }], kwargs: { beta: 0.5, alpha: 2 } },

@@ -42,6 +42,7 @@ export default defineOp({
   gradFns: ['BmmBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [2, 2, 3] }, { tensor: [2, 3, 4] }] }],
   call: ({ input, mat2 }): Value => bmm(input as Tensor, mat2 as Tensor),
 });

@@ -39,6 +39,7 @@ export default defineOp({
   gradFns: ['DotBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [4] }, { tensor: [4] }] }],
   call: ({ input, tensor }): Value => dot(input as Tensor, tensor as Tensor),
 });

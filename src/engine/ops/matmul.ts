@@ -116,6 +116,7 @@ export default defineOp({
   gradFns: ['DotBackward0', 'MvBackward0', 'MmBackward0', 'SqueezeBackward3', 'UnsafeViewBackward0', 'CloneBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   operators: ['@'],
   examples: [
     { args: [{ tensor: [2, 3] }, { tensor: [3, 2] }] },

@@ -45,6 +45,7 @@ export default defineOp({
   gradFns: ['MmBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [2, 3] }, { tensor: [3, 4] }] }, { args: [{ tensor: [1, 2] }, { tensor: [2, 1] }] }],
   call: ({ input, mat2 }): Value => mm(input as Tensor, mat2 as Tensor),
 });

@@ -39,6 +39,7 @@ export default defineOp({
   gradFns: ['MvBackward0'],
   method: true,
   function: true,
+  modules: ['torch', 'method'],
   examples: [{ args: [{ tensor: [2, 3] }, { tensor: [3] }] }],
   call: ({ input, vec }): Value => mv(input as Tensor, vec as Tensor),
 });

@@ -124,3 +124,9 @@ describe('clone, detach, dtype conversions', () => {
     expect(call('type_as', [x, new Tensor(new Float64Array(1), [1])]).dtype).toBe('float64');
   });
 });
+
+describe('int', () => {
+  it('refuses int32, naming .long()', () => {
+    expect(() => call('int', [leaf([1.5])])).toThrow('int32 tensors are not supported by this service');
+  });
+});
