@@ -59,8 +59,9 @@ import {
   typeOf,
   typeType,
   checkAttributeName,
+  checkIntDigits,
 } from './objects.js';
-import { binaryOp, compareOp, floatDivmod, intOp, toFloat, unaryOp } from './operators.js';
+import { binaryOp, compareOp, floatDivmod, intOp, MAX_SEQUENCE_LENGTH, toFloat, unaryOp } from './operators.js';
 import {
   type Kwargs,
   NOT_IMPLEMENTED,
@@ -228,7 +229,11 @@ export function toFloatValue(v: PyValue): number {
 
 /** format(value, spec): primitives by the format library, tensors and objects by their __format__. */
 export function formatValue(value: PyValue, spec: string): string {
-  if (isPyPrimitive(value)) return formatWithSpec(value, spec);
+  if (isPyPrimitive(value)) {
+    chargeFormatSpec(spec);
+    if (typeof value === 'bigint') checkIntDigits(value);
+    return formatWithSpec(value, spec);
+  }
   const special = typeOf(value).lookup('__format__');
   if (special !== undefined) {
     const result = runtime.call(special, [value, spec], null);
@@ -256,8 +261,20 @@ const percentHooks = {
   },
 };
 
+/**
+ * Charges the output a format spec asks for (a width or precision of a million is a million
+ * characters to write) before any is written, so the work meter sees it.
+ */
+function chargeFormatSpec(spec: string): void {
+  let largest = 0;
+  for (const digits of spec.match(/\d+/g) ?? []) largest = Math.max(largest, digits.length > 9 ? Infinity : Number(digits));
+  if (largest > 256) runtime.charge(Math.ceil(Math.min(largest, 1e12) / 16));
+}
+
 /** `template % args` for str. */
 export function percent(template: string, args: PyValue): string {
+  chargeFormatSpec(template);
+  for (const arg of args instanceof PyTuple ? args.items : [args]) if (typeof arg === 'bigint') checkIntDigits(arg);
   let operand: readonly unknown[] | PercentMapping;
   if (args instanceof PyTuple) operand = args.items;
   else if (args instanceof PyDict) {
@@ -917,6 +934,8 @@ function strIndexArgs(s: string, args: PyValue[]): [string, number, number] {
 
 function pad(s: string, width: PyValue, fill: PyValue | undefined, where: 'left' | 'right' | 'center'): string {
   const w = Number(int(width));
+  if (w > MAX_SEQUENCE_LENGTH) throw pyError('MemoryError', `a string of ${w} characters is longer than this service builds`);
+  runtime.charge(Math.ceil(w / 16));
   const f = fill === undefined ? ' ' : (fill as string);
   if (typeof f !== 'string' || Array.from(f).length !== 1) throw pyError('TypeError', 'The fill character must be exactly one character long');
   const len = Array.from(s).length;
@@ -931,7 +950,7 @@ function pad(s: string, width: PyValue, fill: PyValue | undefined, where: 'left'
 
 defineMethods(strType, {
   format: (self, args, kwargs) =>
-    strFormat(self as string, args, kwargs ?? new Map(), {
+    strFormat(chargedTemplate(self as string), args, kwargs ?? new Map(), {
       format: (v, spec) => formatValue(v as PyValue, spec),
       str: (v) => str(v as PyValue),
       repr: (v) => repr(v as PyValue),
@@ -1034,6 +1053,8 @@ defineMethods(strType, {
   zfill: (self, args) => {
     const s = self as string;
     const w = Number(int(args[0]));
+    if (w > MAX_SEQUENCE_LENGTH) throw pyError('MemoryError', `a string of ${w} characters is longer than this service builds`);
+    runtime.charge(Math.ceil(w / 16));
     if (s.length >= w) return s;
     const sign = s[0] === '+' || s[0] === '-' ? s[0] : '';
     return sign + '0'.repeat(w - s.length) + s.slice(sign.length);
@@ -1084,6 +1105,11 @@ defineMethods(strType, {
   },
   expandtabs: (self) => (self as string).replace(/\t/g, '        '),
 });
+
+function chargedTemplate(template: string): string {
+  chargeFormatSpec(template);
+  return template;
+}
 
 function affix(s: string, args: PyValue[], test: (s: string, p: string) => boolean): boolean {
   const prefix = args[0];

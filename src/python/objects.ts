@@ -202,6 +202,7 @@ export function repr(v: PyValue): string {
     case 'string':
       return strRepr(v);
     case 'bigint':
+      checkIntDigits(v);
       return intRepr(v);
     case 'number':
       return floatRepr(v);
@@ -224,6 +225,15 @@ export function repr(v: PyValue): string {
     return `<${v.cls.qualifiedName} object at ${addressOf(v)}>`;
   }
   return objectRepr(v);
+}
+
+const DIGITS_LIMIT = 10n ** 4300n;
+
+/** CPython 3.11 refuses to write an int of more than 4300 decimal digits (and the conversion is slow). */
+export function checkIntDigits(n: bigint): void {
+  if (n >= DIGITS_LIMIT || n <= -DIGITS_LIMIT) {
+    throw pyError('ValueError', 'Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit');
+  }
 }
 
 /** Tensor repr, provided by the torch module (kept in one place with the tensor's other printing). */

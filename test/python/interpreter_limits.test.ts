@@ -74,6 +74,12 @@ describe('resource limits', () => {
     expect(errorsOf(['x = [0] * 10 ** 9', "s = 'ab' * 10 ** 9", 'n = 10 ** (10 ** 8)'])).toEqual(['MemoryError@1', 'MemoryError@1', 'MemoryError@1']);
   });
 
+  it('charges the text a format spec asks for before writing it (so a huge width moves to the pool)', () => {
+    for (const source of ["x = f'{1.5:.1000000f}'", "x = '%.1000000f' % 1.5", "x = '{:>1000000}'.format(1)", "x = 'a'.center(10 ** 6)"]) {
+      expect(() => withWorkMeter(50_000, () => runNotebook([source]))).toThrow(WorkLimitExceeded);
+    }
+  });
+
   it('bounds what a cell may print', () => {
     const limits = { ...DEFAULT_RUN_LIMITS, maxOutputChars: 100 };
     expect(errorsOf(['for i in range(100):\n    print("0123456789")'], limits)).toEqual(['MemoryError@2']);
