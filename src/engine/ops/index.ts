@@ -192,14 +192,8 @@ export const OPS: readonly OpDef[] = [
   view, reshape, expand, t, transpose, squeeze, unsqueeze, contiguous,
   zero_, fill_, add_, sub_, mul_, div_, copy_, clamp_,
   grad, jacobian, hessian,
-  bmm, addmm, // linalg ops
-  bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, // linalg ops
-  pad, conv1d, conv2d, maxPool2d, avgPool2d, layerNorm, batchNorm, // nn ops
-  torchTensor, zeros, ones, full, zerosLike, onesLike, fullLike, eye, arange, linspace, clone, detach, to, float, double, long, bool, typeAs, // creation ops
-  bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, linalgMatrixNorm, linalgNorm, // linalg ops
-  pad, conv1d, conv2d, maxPool2d, avgPool2d, layerNorm, batchNorm, linear, dropout, embedding, oneHot, // nn ops
-  bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, linalgMatrixNorm, linalgNorm, outer, ger, kron, // linalg ops
   bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, linalgMatrixNorm, linalgNorm, outer, ger, kron, einsum, tensordot, // linalg ops
+  pad, conv1d, conv2d, maxPool2d, avgPool2d, layerNorm, batchNorm, linear, dropout, embedding, oneHot, // nn ops
   torchTensor, zeros, ones, full, zerosLike, onesLike, fullLike, eye, arange, linspace, clone, detach, to, float, double, long, int, bool, typeAs, // creation ops
 ];
 
