@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backward } from '../../../src/engine/autograd.js';
 import { TorchDType } from '../../../src/engine/dtype.js';
 import { bindArguments, type Value } from '../../../src/engine/op.js';
-import { OPS_BY_NAME } from '../../../src/engine/ops/index.js';
+import { modulesOf, OPS, OPS_BY_NAME, opSpelled } from '../../../src/engine/ops/index.js';
 import { Tensor } from '../../../src/engine/tensor.js';
 import { checkFirstOrder, checkSecondOrder, examplesOf } from '../../support/gradcheck.js';
 import { casesOf, checkGoldenCase } from '../../support/op_goldens.js';
@@ -128,5 +128,22 @@ describe('clone, detach, dtype conversions', () => {
 describe('int', () => {
   it('refuses int32, naming .long()', () => {
     expect(() => call('int', [leaf([1.5])])).toThrow('int32 tensors are not supported by this service');
+  });
+});
+
+describe('the op table', () => {
+  it('lists every op once, and each Python spelling (module and name) names one op', () => {
+    const names = OPS.map((op) => op.name);
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+    const spellings = OPS.flatMap((op) => modulesOf(op).map((module) => `${module} ${op.pythonName ?? op.name}`));
+    expect(spellings.filter((s, i) => spellings.indexOf(s) !== i)).toEqual([]);
+  });
+
+  it('resolves torch.linalg spellings to their own ops', () => {
+    expect(opSpelled('torch.linalg', 'norm')?.name).toBe('linalg_norm');
+    expect(opSpelled('torch.linalg', 'cross')?.name).toBe('linalg_cross');
+    expect(opSpelled('torch', 'cross')?.name).toBe('cross');
+    expect(opSpelled('torch.linalg', 'det')?.name).toBe('det');
+    expect(opSpelled('torch.nn.functional', 'matmul')).toBeUndefined();
   });
 });
