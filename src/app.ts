@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health.js';
 import { opsRoutes } from './routes/ops.js';
 import { plotRoutes } from './routes/plot.js';
 import { runRoutes } from './routes/run.js';
+import { gradeRoutes } from './routes/grade.js';
 
 export interface AppOptions {
   limits?: Limits;
@@ -93,6 +94,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(batchRoutes, { limits });
   await app.register(plotRoutes, { limits });
   await app.register(runRoutes, { limits });
+  await app.register(gradeRoutes, { limits });
   await app.register(staticAssets);
   return app;
 }

@@ -14,6 +14,7 @@ export const PROBLEMS = {
   'shape-error': { status: 422, title: 'Tensor shapes do not fit the operation' },
   'autograd-error': { status: 422, title: 'The backward pass cannot run' },
   'limit-exceeded': { status: 422, title: 'The program exceeds a limit of this service' },
+  'reference-failed': { status: 422, title: 'The reference notebook cannot run' },
   'not-found': { status: 404, title: 'No such route' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'request-timeout': { status: 408, title: 'The request was not received in time' },

@@ -75,3 +75,8 @@ export function withWorkMeter<T>(meterLimit: number, fn: () => T): { value: T; w
 export function workDone(): number {
   return work;
 }
+
+/** Units of work the current meter still allows (Infinity outside any meter): what a nested meter may be given. */
+export function workLeft(): number {
+  return limit - work;
+}

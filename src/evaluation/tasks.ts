@@ -5,6 +5,7 @@ import type { PlotRequest } from '../../schemas/plot.js';
 import type { EvaluateAnswer, EvaluateRequest } from '../../schemas/program.js';
 import { withWorkMeter } from '../engine/meter.js';
 import { checkSubmission } from '../grading/check.js';
+import { type GradeAnswer, type GradeJob, gradeNotebook, observeReference, type CompareSpec, type ReferenceValues } from '../grading/grade.js';
 import { gradcheck } from '../grading/gradcheck.js';
 import type { PlotSeries } from '../plot/sample.js';
 import { samplePlot } from '../plot/sample.js';
@@ -71,6 +72,16 @@ export interface RunTask {
   request: { cells: string[] };
   limits: Limits;
 }
+/** A notebook graded by hidden tests and a reference (POST /v1/grade, and each submission of a batch). */
+export interface GradeTask {
+  request: GradeJob;
+  limits: Limits;
+}
+/** A batch's reference notebook, run once: the values its compare items name. */
+export interface GradeReferenceTask {
+  request: { cells: readonly string[]; compare: readonly CompareSpec[] };
+  limits: Limits;
+}
 export interface PlotTask {
   /** The full form (inputs, axis): routes turn the shorthands into it. */
   request: PlotRequest;
@@ -116,6 +127,15 @@ export const TASKS = {
   run: {
     run: ({ request, limits }: RunTask): RunAnswer => runNotebook(request.cells, runLimitsOf(limits)),
   } satisfies TaskDefinition<RunTask, RunAnswer>,
+
+  // A notebook, then its hidden tests (each in a copy of its namespace) and comparisons with the reference.
+  grade: {
+    run: ({ request, limits }: GradeTask): GradeAnswer => gradeNotebook(request, runLimitsOf(limits)),
+  } satisfies TaskDefinition<GradeTask, GradeAnswer>,
+
+  grade_reference: {
+    run: ({ request, limits }: GradeReferenceTask): ReferenceValues => observeReference(request.cells, request.compare, runLimitsOf(limits)),
+  } satisfies TaskDefinition<GradeReferenceTask, ReferenceValues>,
 
   // Samples the function and its derivative (two evaluations, metered), then renders the chart
   // with vega: rendering holds the thread for 20-160 ms (200 to 10,000 points) without a turn of
