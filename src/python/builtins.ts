@@ -1149,6 +1149,7 @@ defineMethods(listType, {
   },
   remove: (self, args) => {
     const items = (self as PyList).items;
+    runtime.charge(items.length);
     const i = items.findIndex((x) => equals(x, args[0]));
     if (i < 0) throw pyError('ValueError', 'list.remove(x): x not in list');
     items.splice(i, 1);
@@ -1156,11 +1157,15 @@ defineMethods(listType, {
   },
   index: (self, args) => {
     const items = (self as PyList).items;
+    runtime.charge(items.length);
     const i = items.findIndex((x) => equals(x, args[0]));
     if (i < 0) throw pyError('ValueError', `${repr(args[0])} is not in list`);
     return BigInt(i);
   },
-  count: (self, args) => BigInt((self as PyList).items.filter((x) => equals(x, args[0])).length),
+  count: (self, args) => {
+    runtime.charge((self as PyList).items.length);
+    return BigInt((self as PyList).items.filter((x) => equals(x, args[0])).length);
+  },
   sort: (self, args, kwargs) => {
     if (args.length > 0) throw pyError('TypeError', 'sort() takes no positional arguments');
     sortList(self as PyList, kwargs);
