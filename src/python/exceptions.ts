@@ -6,7 +6,7 @@
 import { ProblemError } from '../errors.js';
 import { WorkLimitExceeded } from '../engine/meter.js';
 import { FormatError } from './format.js';
-import { type PyValue, PyClass, PyException } from './values.js';
+import { PyBuiltin, PyClass, PyException, type PyValue } from './values.js';
 
 const BUILTIN_EXCEPTIONS = new Map<string, PyClass>();
 
@@ -56,6 +56,15 @@ const Warning = define('Warning', Exception);
 define('UserWarning', Warning);
 define('DeprecationWarning', Warning);
 define('RuntimeWarning', Warning);
+
+// BaseException.__init__(self, *args): what a subclass's __init__ reaches through super()
+(BaseException.dict as Map<string, PyValue>).set(
+  '__init__',
+  new PyBuiltin('__init__', (args) => {
+    (args[0] as PyException).args = args.slice(1);
+    return null;
+  }, 'BaseException'),
+);
 
 /** The built-in exception classes by name (the builtins namespace exposes them all). */
 export const EXCEPTION_CLASSES: ReadonlyMap<string, PyClass> = BUILTIN_EXCEPTIONS;
