@@ -1,13 +1,14 @@
 import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
 import { broadcastShapes } from '../broadcast.js';
-import { droppedDimsView, expandedView } from '../strided.js';
+import { droppedDimsView } from '../strided.js';
 import type { Tensor } from '../tensor.js';
 import { bmm } from './bmm.js';
 import { contiguous } from './contiguous.js';
 import { dot } from './dot.js';
 import { mm } from './mm.js';
 import { mv } from './mv.js';
+import { expandRecorded } from './normalize.js';
 import { reshapeAlias, unsafeView } from './reshape_alias.js';
 import { t } from './t.js';
 import { transpose } from './transpose.js';
@@ -21,14 +22,6 @@ const SqueezeFirstInPlace: Primitive = {
   saves: 'nothing',
   forward: ([x]) => droppedDimsView(x, (d) => d === 0),
   backward: (g) => [unsqueeze(g, 0)],
-};
-
-// expand as at::matmul calls it: a node even when the shape does not change
-const ExpandAlways: Primitive<{ shape: readonly number[] }> = {
-  gradFn: 'ExpandBackward0',
-  saves: 'nothing',
-  forward: ([x], { shape }) => expandedView(x, shape),
-  backward: (g) => [g],
 };
 
 /**
@@ -85,7 +78,8 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   const p = b.ndim > 1 ? b.shape[b.ndim - 1] : 1;
   const batch = broadcastShapes(a.shape.slice(0, Math.max(a.ndim - 2, 0)), b.shape.slice(0, Math.max(b.ndim - 2, 0)));
   const count = batch.reduce((k, d) => k * d, 1);
-  const expandTo = (x: Tensor, shape: number[]) => apply(ExpandAlways, [x], { shape: expandedShape(x, shape) });
+  // expand as at::matmul calls it: a node even when the shape does not change
+  const expandTo = (x: Tensor, shape: number[]) => expandRecorded(x, expandedShape(x, shape));
   const left = reshapeAlias(expandTo(a, [...batch, n, m1]), [count, n, m1]);
   const right = reshapeAlias(expandTo(b, [...batch, m2, p]), [count, m2, p]);
   const outputShape = [...batch, ...(a.ndim > 1 ? [n] : []), ...(b.ndim > 1 ? [p] : [])];
