@@ -1027,23 +1027,23 @@ class Parser {
   private expression(): A.Expr {
     const startIndex = this.index;
     if (this.isKeyword('lambda')) return this.lambda();
-    this.enter();
     const body = this.binary(0);
-    let result: A.Expr = body;
     if (this.isKeyword('if')) {
+      // `a if b else c if d else e` nests to the right
+      this.enter();
       this.next();
       const test = this.binary(0);
       if (!this.isKeyword('else')) throw this.error("expected 'else' after 'if' expression", body);
       this.next();
       const orelse = this.expression();
-      result = { kind: 'IfExp', test, body, orelse, ...this.span(this.tokens[startIndex]) };
-    } else if (this.forgotComma(startIndex, body)) {
-      throw this.error('invalid syntax. Perhaps you forgot a comma?', body);
-    } else if (!this.speculating && body.kind === 'Name' && this.index === startIndex + 1 && this.startsExpression(this.peek())) {
+      this.depth -= 1;
+      return { kind: 'IfExp', test, body, orelse, ...this.span(this.tokens[startIndex]) };
+    }
+    if (this.forgotComma(startIndex, body)) throw this.error('invalid syntax. Perhaps you forgot a comma?', body);
+    if (!this.speculating && body.kind === 'Name' && this.index === startIndex + 1 && this.startsExpression(this.peek())) {
       this.legacyExpression(body);
     }
-    this.depth -= 1;
-    return result;
+    return body;
   }
 
   /**

@@ -427,7 +427,9 @@ describe('parse: deep nesting is a SyntaxError, never a stack overflow', () => {
   });
 
   it('still parses what CPython nests at most (200 brackets) and long flat expressions', () => {
-    expect(() => parse('('.repeat(200) + 'x' + ')'.repeat(200))).not.toThrow();
+    for (const [open, close] of [['(', ')'], ['f(', ')'], ['x[', ']'], ['{', '}'], ['[*', ']'], ['{1: ', '}']]) {
+      expect(() => parse(open.repeat(200) + '1' + close.repeat(200))).not.toThrow();
+    }
     expect(() => parse('[-('.repeat(66) + ')]'.repeat(66))).not.toThrow();
     expect(() => parse('-'.repeat(MAX_EXPRESSION_DEPTH - 10) + 'x')).not.toThrow();
     expect((parse('x' + ' + x'.repeat(MAX_EXPRESSION_DEPTH - 10)).body[0] as A.ExprStmt).value.kind).toBe('BinOp');
