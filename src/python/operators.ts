@@ -37,14 +37,17 @@ export function fromOp(v: Value): PyValue {
 }
 
 /** numpy's keyword spellings torch's argument parser accepts for its own (`x.sum(axis=0)`). */
-const KEYWORD_ALIASES: Readonly<Record<string, string>> = { axis: 'dim', keepdims: 'keepdim' };
+const KEYWORD_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['axis', 'dim'],
+  ['keepdims', 'keepdim'],
+]);
 
 /** Calls an op of the table with Python arguments (binding errors are Python TypeErrors). */
 export function callOp(op: OpDef, args: readonly PyValue[], kwargs: Kwargs): PyValue {
   const keywords: Record<string, Value> = Object.create(null);
   if (kwargs !== null) {
     for (const [k, v] of kwargs) {
-      const alias = KEYWORD_ALIASES[k];
+      const alias = KEYWORD_ALIASES.get(k);
       const name = alias !== undefined && !kwargs.has(alias) && op.params.some((p) => p.name === alias) ? alias : k;
       keywords[name] = toOpValue(v);
     }
