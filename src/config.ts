@@ -48,6 +48,9 @@ export const EnvSchema = z.object({
     .default(100_000_000)
     .describe('Work one pooled evaluation may do before it is stopped with 422 limit-exceeded (bounds its time and memory)'),
   BATCH_MAX_WORK: wholeNumber(1).default(400_000_000).describe('Work all the items of one batch may do together; items past it are refused with 422 limit-exceeded'),
+  BATCH_BUDGET_MS: wholeNumber(10)
+    .default(5000)
+    .describe('Time one batch may take in all; items that would run past it are answered 503 timeout (each item also has its own budget)'),
   POOL_MAX_QUEUE: wholeNumber(0).default(64).describe('Evaluations waiting for a worker before new ones are shed with 503'),
   POOL_QUEUE_TIMEOUT_MS: wholeNumber(1)
     .default(1000)
@@ -72,6 +75,8 @@ export interface EvaluationConfig {
   poolMaxWork: number;
   /** Work all items of a batch may do together. */
   batchMaxWork: number;
+  /** Time one batch may take in all. */
+  batchBudgetMs: number;
   /** Evaluations waiting for a worker before new ones are shed. */
   maxQueue: number;
   /** Time an evaluation may wait for a worker before it is shed. */
@@ -132,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       inlineMaxWork: e.INLINE_MAX_WORK,
       poolMaxWork: e.POOL_MAX_WORK,
       batchMaxWork: e.BATCH_MAX_WORK,
+      batchBudgetMs: e.BATCH_BUDGET_MS,
       maxQueue: e.POOL_MAX_QUEUE,
       queueTimeoutMs: e.POOL_QUEUE_TIMEOUT_MS,
     },

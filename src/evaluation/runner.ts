@@ -30,6 +30,22 @@ export interface RunOptions {
   maxWorkName?: string;
   /** Told the work done, whether the task succeeded or failed (0 for a task stopped in a worker). */
   onWork?: (work: number) => void;
+  /** Time the caller has left (a batch's deadline): waiting and running in the pool both end within it. */
+  timeLeftMs?: number;
+  /** The limit `timeLeftMs` stands for, named when it ends the task. */
+  timeLeftName?: string;
+}
+
+/** The time limits of one pooled run. */
+interface PoolTimes {
+  budgetMs: number;
+  budgetName: string;
+  queueTimeoutMs: number;
+}
+
+interface PoolLimits extends PoolTimes {
+  workLimit: number;
+  workLimitName: string;
 }
 
 /** A task's answer, where it ran and the work it took. */
@@ -127,7 +143,7 @@ export class EvaluationRunner {
         }
       }
       mode = 'pool';
-      const result = await this.runInPool(kind, input, maxWork, maxWorkName, options.signal, (pooledWork) => {
+      const result = await this.runInPool(kind, input, { workLimit: maxWork, workLimitName: maxWorkName, ...this.timesFor(options) }, options.signal, (pooledWork) => {
         work += pooledWork;
       });
       outcome = 'ok';
@@ -142,11 +158,20 @@ export class EvaluationRunner {
     }
   }
 
+  /** The time budget and queue deadline of a pooled run: the configured ones, or less when the caller has less time left. */
+  private timesFor({ timeLeftMs, timeLeftName }: RunOptions): PoolTimes {
+    const { budgetMs, queueTimeoutMs } = this.config;
+    if (timeLeftMs === undefined || timeLeftMs >= budgetMs + queueTimeoutMs) {
+      return { budgetMs, budgetName: 'evaluationBudgetMs', queueTimeoutMs };
+    }
+    const left = Math.max(1, Math.floor(timeLeftMs));
+    return { budgetMs: Math.min(budgetMs, left), budgetName: timeLeftName ?? 'evaluationBudgetMs', queueTimeoutMs: Math.min(queueTimeoutMs, left) };
+  }
+
   private async runInPool(
     kind: TaskKind,
     input: unknown,
-    workLimit: number,
-    workLimitName: string,
+    { workLimit, workLimitName, budgetMs, budgetName, queueTimeoutMs }: PoolLimits,
     signal: AbortSignal | undefined,
     onWork: (work: number) => void,
   ): Promise<TaskResult> {
@@ -159,7 +184,6 @@ export class EvaluationRunner {
       });
     }
     const pool = this.ensurePool();
-    const { budgetMs, queueTimeoutMs } = this.config;
     // Why the task was stopped, if it was: the first reason wins.
     let stopped: 'queue' | 'budget' | 'client' | null = null;
     const controller = new AbortController();
@@ -171,12 +195,14 @@ export class EvaluationRunner {
     // The budget counts from the moment a worker starts the task, not from the
     // queue: the worker says so on a port of its own, and the clock starts then.
     // Until then the queue's deadline runs: waiting behind busy workers is shed
-    // past it, while waiting for threads that are still starting is not.
+    // past it, while waiting for a thread that is still starting gets one more period.
     const { port1: startedPort, port2: startedInWorker } = new MessageChannel();
     let began = false;
+    let graceGiven = false;
     const queueDeadline = () => {
-      if (this.running > 0) stop('queue');
-      else timer = setTimeout(queueDeadline, queueTimeoutMs);
+      if (this.running > 0 || graceGiven) return stop('queue');
+      graceGiven = true;
+      timer = setTimeout(queueDeadline, queueTimeoutMs);
     };
     let timer: NodeJS.Timeout = setTimeout(queueDeadline, queueTimeoutMs);
     startedPort.once('message', () => {
@@ -194,7 +220,7 @@ export class EvaluationRunner {
       const task: WorkerTask = { kind, input: input as WorkerTask['input'], workLimit, started: startedInWorker };
       outcome = await pool.run(task, { signal: controller.signal, transferList: [startedInWorker] });
     } catch (error) {
-      throw poolFailure(error, stopped, this.config);
+      throw poolFailure(error, stopped, { budgetMs, budgetName, queueTimeoutMs });
     } finally {
       this.inPool -= 1;
       if (began) this.running -= 1;
@@ -257,17 +283,17 @@ function outcomeOf(error: unknown): RunOutcome {
   return error instanceof RangeError ? 'problem' : 'error';
 }
 
-function poolFailure(error: unknown, stopped: 'queue' | 'budget' | 'client' | null, config: EvaluationConfig): Error {
+function poolFailure(error: unknown, stopped: 'queue' | 'budget' | 'client' | null, times: PoolTimes): Error {
   const err = error as Error & { code?: string };
   if (stopped === 'client') return new EvaluationCancelled();
   if (stopped === 'queue') {
-    return new ProblemError('overloaded', `no worker was free within ${config.queueTimeoutMs} ms; try again later`, {
-      limit: { name: 'poolQueueTimeoutMs', value: config.queueTimeoutMs },
+    return new ProblemError('overloaded', `no worker was free within ${times.queueTimeoutMs} ms; try again later`, {
+      limit: { name: 'poolQueueTimeoutMs', value: times.queueTimeoutMs },
     });
   }
   if (stopped === 'budget' || err?.name === 'AbortError') {
-    return new ProblemError('timeout', `the evaluation did not finish within its budget of ${config.budgetMs} ms and was stopped`, {
-      limit: { name: 'evaluationBudgetMs', value: config.budgetMs },
+    return new ProblemError('timeout', `the evaluation did not finish within its budget of ${times.budgetMs} ms and was stopped`, {
+      limit: { name: times.budgetName, value: times.budgetMs },
     });
   }
   if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {

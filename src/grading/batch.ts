@@ -22,6 +22,8 @@ export interface BatchAnswer<T> {
 export interface ItemBudget {
   maxWork: number;
   maxAnswerBytes: number;
+  /** Time left of the batch's budget. */
+  timeLeftMs: number;
 }
 
 /** An item's answer as the task rendered it (JSON text), and the work it took. */
@@ -39,6 +41,8 @@ export interface BatchOptions {
   itemMaxWork: number;
   /** Bytes the whole batch answer may take (maxAnswerBytes). */
   maxAnswerBytes: number;
+  /** Time the whole batch may take (batchBudgetMs; default: no limit of its own). */
+  budgetMs?: number;
   /** Aborted when the client has gone: no further item starts. */
   signal?: AbortSignal;
   /** The deepest nesting a valid item can have (checked without recursion before the schema walks it). */
@@ -62,8 +66,9 @@ export async function runBatch<S extends z.ZodType>(
   items: readonly unknown[],
   schema: S,
   run: (item: z.infer<S>, budget: ItemBudget, onWork: (work: number) => void) => Promise<ItemAnswer>,
-  { concurrency, log, maxWork, itemMaxWork, maxAnswerBytes, signal, maxNesting }: BatchOptions,
+  { concurrency, log, maxWork, itemMaxWork, maxAnswerBytes, budgetMs = Infinity, signal, maxNesting }: BatchOptions,
 ): Promise<string> {
+  const deadline = performance.now() + budgetMs;
   let workLeft = maxWork;
   let bytesLeft = maxAnswerBytes - 64;
   const problem = (status: number, body: Problem) => ({ status, text: JSON.stringify(body) });
@@ -91,7 +96,13 @@ export async function runBatch<S extends z.ZodType>(
       }));
     }
     if (bytesLeft <= ITEM_ENVELOPE_BYTES) return answerFull();
-    const budget = { maxWork: Math.min(workLeft, itemMaxWork), maxAnswerBytes: bytesLeft - ITEM_ENVELOPE_BYTES };
+    const timeLeftMs = deadline - performance.now();
+    if (timeLeftMs <= 0) {
+      return problem(503, toProblem('timeout', `the batch did not finish within its budget of ${budgetMs} ms; send the remaining items in another batch`, {
+        limit: { name: 'batchBudgetMs', value: budgetMs },
+      }));
+    }
+    const budget = { maxWork: Math.min(workLeft, itemMaxWork), maxAnswerBytes: bytesLeft - ITEM_ENVELOPE_BYTES, timeLeftMs };
     let charged = 0;
     try {
       const { text } = await run(parsed.data, budget, (work) => {

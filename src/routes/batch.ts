@@ -9,13 +9,16 @@ import { EvaluateAnswer, programSchemas } from '../../schemas/program.js';
 import { runBatch } from '../grading/batch.js';
 import type { TaskInput } from '../evaluation/tasks.js';
 import { runEvaluation } from '../plugins/evaluation.js';
-import { problemResponses } from './evaluate.js';
+import { jsonAnswer, PROBLEM_ANSWERS, problemAnswer } from './responses.js';
 
+/** A batch's own problems (an item's failure, 422 included, is its entry in a 200). */
 const batchResponses = {
-  400: problemResponses[400].describe('The body is not JSON, is not {"items": [...]}, or has more items than maxBatchItems.'),
-  413: problemResponses[413],
-  415: problemResponses[415],
-  500: problemResponses[500],
+  400: problemAnswer('The body is not JSON, is not {"items": [...]}, or has more items than maxBatchItems.'),
+  413: PROBLEM_ANSWERS[413],
+  415: PROBLEM_ANSWERS[415],
+  429: PROBLEM_ANSWERS[429],
+  500: PROBLEM_ANSWERS[500],
+  503: PROBLEM_ANSWERS[503],
 } as const;
 
 export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
@@ -34,6 +37,8 @@ export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
           maxWork: budget.maxWork,
           maxWorkName: 'batchMaxWork',
           onWork,
+          timeLeftMs: budget.timeLeftMs,
+          timeLeftName: 'batchBudgetMs',
         }),
       {
         concurrency: config.workers,
@@ -41,6 +46,7 @@ export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
         maxWork: config.batchMaxWork,
         itemMaxWork: config.poolMaxWork,
         maxAnswerBytes: limits.maxAnswerBytes,
+        budgetMs: config.batchBudgetMs,
         signal: request.clientGone ?? undefined,
         maxNesting: MAX_BODY_NESTING,
       },
@@ -50,24 +56,26 @@ export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
 
   app.post('/v1/evaluate/batch', {
     schema: {
+      operationId: 'evaluateBatch',
       tags: ['evaluate'],
       summary: 'Evaluate up to maxBatchItems programs',
       description:
         'Each item is an evaluate body, validated and run on its own: the answer keeps the order and gives each item the status and body it would have had alone (problem+json for failures). One bad item never fails the batch. All items together may do at most batchMaxWork units of work and answer at most maxAnswerBytes; items past either are refused (422 limit-exceeded).',
       body: batchRequestSchema(limits, 'EvaluateRequest'),
-      response: { 200: batchAnswerSchema(EvaluateAnswer, 'EvaluateBatchAnswer'), ...batchResponses },
+      response: { 200: jsonAnswer('One entry per item, in order: its status and its answer or problem.', batchAnswerSchema(EvaluateAnswer, 'EvaluateBatchAnswer')), ...batchResponses },
     },
     handler: (request, reply) => answerBatch(request, reply, 'evaluate', EvaluateRequest),
   });
 
   app.post('/v1/check/batch', {
     schema: {
+      operationId: 'checkBatch',
       tags: ['grading'],
       summary: 'Grade up to maxBatchItems submissions',
       description:
         'Each item is a check body, validated and graded on its own; the answer keeps the order and gives each item its status and body (a verdict, or problem+json for a malformed item). All items together may do at most batchMaxWork units of work and answer at most maxAnswerBytes.',
       body: batchRequestSchema(limits, 'CheckRequest'),
-      response: { 200: batchAnswerSchema(CheckAnswer, 'CheckBatchAnswer'), ...batchResponses },
+      response: { 200: jsonAnswer('One entry per item, in order: its status and its verdict or problem.', batchAnswerSchema(CheckAnswer, 'CheckBatchAnswer')), ...batchResponses },
     },
     handler: (request, reply) => answerBatch(request, reply, 'check', CheckRequest),
   });

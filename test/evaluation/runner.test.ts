@@ -10,7 +10,7 @@ const { EvaluateRequest } = programSchemas(DEFAULT_LIMITS);
 const { PlotRequest } = plotSchemas(DEFAULT_LIMITS);
 
 function configOf(overrides: Partial<EvaluationConfig> = {}): EvaluationConfig {
-  return { workers: 1, budgetMs: 20_000, inlineMaxWork: 50_000, poolMaxWork: 100_000_000, batchMaxWork: 1e9, maxQueue: 4, queueTimeoutMs: 30_000, ...overrides };
+  return { workers: 1, budgetMs: 20_000, inlineMaxWork: 50_000, poolMaxWork: 100_000_000, batchMaxWork: 1e9, batchBudgetMs: 60_000, maxQueue: 4, queueTimeoutMs: 30_000, ...overrides };
 }
 
 const evaluate = (body: Record<string, unknown>, limits: Limits = DEFAULT_LIMITS) => ({ request: EvaluateRequest.parse(body), limits });

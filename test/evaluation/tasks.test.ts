@@ -9,7 +9,7 @@ import { EvaluationRunner } from '../../src/evaluation/runner.js';
 import { legendLabels, lineSeries, parseSvg } from '../plot/svg.js';
 
 const limits = DEFAULT_LIMITS;
-const config: Omit<EvaluationConfig, 'inlineMaxWork'> = { workers: 1, budgetMs: 20_000, poolMaxWork: 1e9, batchMaxWork: 1e9, maxQueue: 4, queueTimeoutMs: 60_000 };
+const config: Omit<EvaluationConfig, 'inlineMaxWork'> = { workers: 1, budgetMs: 20_000, poolMaxWork: 1e9, batchMaxWork: 1e9, batchBudgetMs: 60_000, maxQueue: 4, queueTimeoutMs: 60_000 };
 const inline = new EvaluationRunner({ ...config, inlineMaxWork: Number.MAX_SAFE_INTEGER });
 const pooled = new EvaluationRunner({ ...config, inlineMaxWork: 0 });
 afterAll(async () => {

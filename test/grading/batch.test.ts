@@ -7,7 +7,7 @@ import { type ItemBudget, runBatch } from '../../src/grading/batch.js';
 
 const log = pino({ level: 'silent' });
 const Item = z.strictObject({ n: z.number() });
-const options = { concurrency: 1, log, maxWork: 1e9, itemMaxWork: 1e8, maxAnswerBytes: 1e6, maxNesting: 32 };
+const options = { concurrency: 1, log, maxWork: 1e9, itemMaxWork: 1e8, maxAnswerBytes: 1e6, budgetMs: 60_000, maxNesting: 32 };
 
 /** The batch answer, parsed. */
 async function batch(...args: Parameters<typeof runBatch<typeof Item>>) {
@@ -109,5 +109,22 @@ describe('runBatch', () => {
     };
     await expect(runBatch([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }], Item, run, { ...options, signal: controller.signal })).rejects.toBeInstanceOf(EvaluationCancelled);
     expect(ran).toBe(2);
+  });
+});
+
+describe('runBatch: the batch time budget', () => {
+  it('gives each item the time left, and answers items that would start past the budget with 503 timeout, without running them', async () => {
+    const given: number[] = [];
+    const run = async ({ n }: { n: number }, budget: ItemBudget) => {
+      given.push(budget.timeLeftMs);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      return { text: String(n) };
+    };
+    const answer = await batch([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }], Item, run, { ...options, budgetMs: 200 });
+    expect(answer.items.map((i) => i.status)).toEqual([200, 200, 503, 503]);
+    expect(answer.items[2].body).toMatchObject({ type: expect.stringMatching(/timeout$/), limit: { name: 'batchBudgetMs', value: 200 } });
+    expect(given).toHaveLength(2);
+    expect(given[0]).toBeLessThanOrEqual(200);
+    expect(given[1]).toBeLessThan(given[0]);
   });
 });

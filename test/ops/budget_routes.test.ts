@@ -21,7 +21,7 @@ const SMALL_CHECK = { submission: SMALL_EVALUATE, expected: { tensors: { y: { da
 let app: FastifyInstance;
 let base: string;
 beforeAll(async () => {
-  app = await buildApp({ operations: { evaluation: { workers: 1, budgetMs: BUDGET_MS, poolMaxWork: 1e12, batchMaxWork: 1e13, maxQueue: 4, queueTimeoutMs: 30_000 } } });
+  app = await buildApp({ operations: { evaluation: { workers: 1, budgetMs: BUDGET_MS, poolMaxWork: 1e12, batchMaxWork: 1e13, batchBudgetMs: 120_000, maxQueue: 4, queueTimeoutMs: 30_000 } } });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   await app.evaluation.warm();
 }, 60_000);

@@ -106,14 +106,29 @@ describe('small requests that used to freeze the service', () => {
     const text = await r.text();
     expect(text.length).toBeLessThanOrEqual(8 * 1024 * 1024);
     const body = JSON.parse(text);
+    // each item: refused for its answer size, or (once the batch's 5 s are spent) not run at all
     for (const answered of body.items) {
-      expect(answered.status).toBe(422);
-      expect(answered.body.limit.name).toBe('maxAnswerBytes');
+      expect([422, 503]).toContain(answered.status);
+      expect(answered.body.limit.name).toBe(answered.status === 422 ? 'maxAnswerBytes' : 'batchBudgetMs');
     }
+    expect(body.items[0].status).toBe(422);
   });
 
   it('the service answers normally afterwards', async () => {
     const r = await post('/v1/evaluate', { inputs: { x: 2 }, expr: 'y = x ** 2' });
     expect((await r.json()).tensors.x.grad).toBe(4);
+  });
+});
+
+describe('a batch as one request', () => {
+  it('ends within its time budget: items that would start past it are 503 timeout naming batchBudgetMs', async () => {
+    const item = { inputs: { x: { zeros: [500, 500], requires_grad: false } }, expr: 'y = (x @ x @ x).sum()', backward: false, outputs: ['y'] };
+    const r = await post('/v1/evaluate/batch', { items: Array.from({ length: 40 }, () => item) });
+    expect(r.status).toBe(200);
+    const body = await r.json();
+    const statuses = body.items.map((i: { status: number }) => i.status);
+    expect(statuses).toContain(503);
+    const late = body.items.find((i: { status: number; body: { limit?: { name: string } } }) => i.status === 503 && i.body.limit?.name === 'batchBudgetMs');
+    expect(late?.body).toMatchObject({ type: expect.stringMatching(/timeout$/), limit: { name: 'batchBudgetMs', value: 5000 } });
   });
 });
