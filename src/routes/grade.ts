@@ -4,13 +4,13 @@ import { batchAnswerSchema } from '../../schemas/batch.js';
 import { MAX_BODY_NESTING } from '../../schemas/depth.js';
 import { GradeAnswer, GradeBatchRequest, GradeRequest } from '../../schemas/grade.js';
 import type { Limits } from '../../schemas/limits.js';
+import { Problem } from '../../schemas/problem.js';
 import { RunRequest } from '../../schemas/run.js';
 import { ProblemError } from '../errors.js';
 import type { GradeJob, ReferenceValues } from '../grading/grade.js';
 import { runBatch } from '../grading/batch.js';
 import { answerTask, runEvaluation } from '../plugins/evaluation.js';
 import { parse, PythonSyntaxError } from '../python/parser.js';
-import { problemResponses } from './evaluate.js';
 
 type Notebook = RunRequest;
 
@@ -46,9 +46,14 @@ function refuseUnparsableTests(tests: GradeRequest['tests']): void {
   if (errors.length > 0) throw new ProblemError('invalid-request', errors.map((e) => e.detail).join('; '), { errors });
 }
 
+/** Every error is application/problem+json; what each status means here. */
 const gradeResponses = {
-  ...problemResponses,
-  422: problemResponses[422].describe('The reference notebook raised an error (reference-failed), or compare names a variable it does not define (unknown-name); or a work limit.'),
+  400: Problem.describe('The body is not JSON or does not have the expected shape, or a test does not parse; `errors` has a JSON pointer per problem.'),
+  413: Problem.describe('The body is larger than the service accepts.'),
+  415: Problem.describe('The body is not application/json.'),
+  422: Problem.describe('The reference notebook raised an error (reference-failed), compare names a variable it does not define (unknown-name), or a work limit was passed (limit-exceeded).'),
+  500: Problem.describe('A fault of the service (never caused by the request).'),
+  503: Problem.describe('Overloaded or over the time budget; see Retry-After.'),
 } as const;
 
 export const gradeRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
@@ -97,21 +102,32 @@ export const gradeRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
         );
         expected = JSON.parse(text) as ReferenceValues;
       }
+      // The reference's work counts towards the batch's budget: it is charged with the first submission that starts.
+      let referenceUncharged = referenceWork;
       const text = await runBatch(
         body.submissions,
         RunRequest,
-        (submission, budget, onWork) =>
-          runEvaluation(
+        (submission, budget, onWork) => {
+          const reference = referenceUncharged;
+          referenceUncharged = 0;
+          if (budget.maxWork <= reference) {
+            onWork(reference);
+            throw new ProblemError('limit-exceeded', `the batch has done all the work it may (limit batchMaxWork ${config.batchMaxWork}); send the remaining items in another batch`, {
+              limit: { name: 'batchMaxWork', value: config.batchMaxWork },
+            });
+          }
+          return runEvaluation(
             request,
             reply,
             'grade',
             { request: { ...shared, expected, submission: cellsOf(submission) }, limits: { ...limits, maxAnswerBytes: budget.maxAnswerBytes } },
-            { maxWork: budget.maxWork, maxWorkName: 'batchMaxWork', onWork },
-          ),
+            { maxWork: budget.maxWork - reference, maxWorkName: 'batchMaxWork', onWork: (work) => onWork(work + reference) },
+          );
+        },
         {
           concurrency: config.workers,
           log: request.log,
-          maxWork: config.batchMaxWork - referenceWork,
+          maxWork: config.batchMaxWork,
           itemMaxWork: config.poolMaxWork,
           maxAnswerBytes: limits.maxAnswerBytes,
           signal: request.clientGone ?? undefined,
