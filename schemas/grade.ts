@@ -139,7 +139,8 @@ export const GradeRequest = z
           { name: 'x', fields: ['grad'], points: 1 },
         ],
       },
-      { submission: { cells: [PRACTICE_2.replace('(u * v) ** 2', 'u * v ** 2')] }, tests: PRACTICE_2_TESTS },
+      // f.backward() forgotten: f is right, its partial derivatives were never computed
+      { submission: { cells: [PRACTICE_2.replace('\nf.backward()', '')] }, tests: PRACTICE_2_TESTS },
     ],
   });
 
@@ -213,16 +214,26 @@ export const GradeAnswer = z
   })
   .meta({
     id: 'GradeAnswer',
+    // The answer to the second GradeRequest example (f.backward() forgotten), its submission's /v1/run answer left out.
     examples: [
       {
-        score: 3,
+        score: 1,
         max_score: 5,
         tests: [
           { name: 'f at u = 2, v = 1', kind: 'test', points: 1, max_points: 1, passed: true, message: null, error: null },
-          { name: 'df/du', kind: 'test', points: 0, max_points: 2, passed: false, message: 'df/du at (2, 1) should be 5, got 2.0', error: null },
-          { name: 'df/dv', kind: 'test', points: 2, max_points: 2, passed: true, message: null, error: null },
+          {
+            name: 'df/du',
+            kind: 'test',
+            points: 0,
+            max_points: 2,
+            passed: false,
+            message: null,
+            error: { type: 'TypeError', message: "isclose(): argument 'input' (position 1) must be Tensor, not NoneType", line: 1 },
+          },
+          { name: 'df/dv', kind: 'test', points: 0, max_points: 2, passed: false, message: 'v.grad is None: call f.backward()', error: null },
         ],
-        feedback: 'You earned 3 of 5 points (2 of 3 checks passed). "df/du" failed: df/du at (2, 1) should be 5, got 2.0.',
+        feedback:
+          'You earned 1 of 5 points (1 of 3 checks passed). "df/du" raised TypeError: isclose(): argument \'input\' (position 1) must be Tensor, not NoneType. "df/dv" failed: v.grad is None: call f.backward().',
       },
     ],
   });
