@@ -9,7 +9,8 @@ const { cases } = JSON.parse(readFileSync(new URL('./notebooks.json', import.met
 describe('golden notebook cases (Python 3.11 + torch 1.13 + IPython) through POST /v1/run', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildApp();
+    // a loaded test machine starts pool workers slowly: wait for one rather than shed the request
+    app = await buildApp({ operations: { evaluation: { queueTimeoutMs: 60_000, budgetMs: 30_000 } } });
   });
   afterAll(() => app.close());
 
