@@ -50,8 +50,6 @@ interface TensorState {
   strides: readonly number[];
   offset: number;
   dtype: Tensor['dtype'];
-  /** A view with the tensor's original storage, shape and strides: what `setData` restores from. */
-  layout: Tensor;
   versionCounter: VersionCounter;
   base: Tensor | null;
   requiresGrad: boolean;
@@ -146,7 +144,6 @@ export class NamespaceSnapshot {
       strides: t.strides,
       offset: t.offset,
       dtype: t.dtype,
-      layout: Tensor.view(t, t.shape, t.strides, t.offset),
       versionCounter: t.versionCounter,
       base: t.base,
       requiresGrad: t.requiresGrad,
@@ -230,7 +227,12 @@ export class NamespaceSnapshot {
     for (const c of this.counters) c.counter.version = c.version;
     for (const s of this.tensors) {
       const t = s.tensor;
-      if (t.storage !== s.storage || t.shape !== s.shape || t.strides !== s.strides || t.offset !== s.offset || t.dtype !== s.dtype) t.setData(s.layout);
+      if (t.storage !== s.storage || t.shape !== s.shape || t.strides !== s.strides || t.offset !== s.offset || t.dtype !== s.dtype) {
+        // `x.data = ...` in a test: point the tensor back at its storage, through a view of the original layout
+        t.storage = s.storage;
+        t.dtype = s.dtype;
+        t.setData(Tensor.view(t, s.shape, s.strides, s.offset));
+      }
       t.versionCounter = s.versionCounter;
       t.base = s.base;
       t.requiresGrad = s.requiresGrad;
