@@ -144,7 +144,9 @@ for test in payload['tests']:
 print(json.dumps(results))
 `;
 
-function freshPython() {
+type PeerResult = { skipped: string } | { python: string; runs: number; perSubmissionMs: number };
+
+function freshPython(): PeerResult {
   if (PYTHON_RUNS <= 0) return { skipped: 'BENCH_PYTHON_RUNS=0' };
   const probe = spawnSync(PYTHON, ['-c', 'import torch, matplotlib; print(torch.__version__)'], { encoding: 'utf8' });
   if (probe.status !== 0) return { skipped: `${PYTHON} cannot import torch and matplotlib (Debian: apt-get install python3-torch python3-matplotlib)` };
@@ -156,7 +158,7 @@ function freshPython() {
     times.push(performance.now() - started);
     if (run.status !== 0) throw new Error(`the Python peer failed: ${run.stderr.slice(0, 500)}`);
   }
-  return { python: probe.stdout.trim() ? `${PYTHON} (torch ${probe.stdout.trim()})` : PYTHON, runs: PYTHON_RUNS, perSubmissionMs: round(median(times)) };
+  return { python: `${PYTHON} (torch ${probe.stdout.trim()})`, runs: PYTHON_RUNS, perSubmissionMs: round(median(times)) };
 }
 
 // ---------------------------------------------------------------- report
@@ -171,14 +173,14 @@ const http = await overHttp(serverEntry);
 console.error(`HTTP batch: ${http.batchMs} ms per batch`);
 const python = freshPython();
 
-const pythonMs = 'perSubmissionMs' in python ? python.perSubmissionMs : null;
+const pythonMs = 'skipped' in python ? null : python.perSubmissionMs;
 const ratio = pythonMs === null ? null : Math.round((pythonMs * 1000) / http.perSubmissionUs);
 console.log(`\ngrading "${exercise.name}": ${SUBMISSIONS} submissions, ${exercise.tests.length} tests and ${exercise.compare.length} comparison each`);
 console.log(`in-process            ${String(local.perSubmissionUs).padStart(10)} µs per submission (run, tests, comparison)`);
 console.log(`per-test copy         ${String(local.copy.takeUs).padStart(10)} µs to snapshot, ${local.copy.restoreUs} µs to restore (${local.copy.objects} objects)`);
 console.log(`POST /v1/grade/batch  ${String(http.perSubmissionUs).padStart(10)} µs per submission (${http.batchMs} ms per batch of ${SUBMISSIONS})`);
 if (pythonMs !== null) console.log(`fresh python3 + torch ${String(pythonMs * 1000).padStart(10)} µs per submission: gradserve is ${ratio}x faster`);
-else console.log(`fresh python3 + torch: skipped (${(python as { skipped: string }).skipped})`);
+else if ('skipped' in python) console.log(`fresh python3 + torch: skipped (${python.skipped})`);
 
 const date = new Date().toISOString().slice(0, 10);
 mkdirSync(join(root, 'bench/results'), { recursive: true });

@@ -6,6 +6,7 @@
  * POST /v1/grade/batch must give it (status, and score when graded). Used by the batch test
  * (test/routes/grade.test.ts) and the grading benchmark (bench/grade.ts).
  */
+import type { CompareField } from '../schemas/grade.js';
 
 export interface PracticeTest {
   name: string;
@@ -18,7 +19,7 @@ export interface PracticeExercise {
   /** The instructor's notebook. */
   reference: string[];
   tests: PracticeTest[];
-  compare: { name: string; points: number; fields?: string[] }[];
+  compare: { name: string; points: number; fields?: CompareField[] }[];
   variants: Variant[];
 }
 
