@@ -17,6 +17,8 @@ export interface HttpWorkload {
   body: Record<string, unknown>;
   /** Connections autocannon keeps open: 32 for small programs (the setting), fewer for big bodies. */
   connections: number;
+  /** The same program as plain Python for the FastAPI + torch peer (inputs arrive as float32 tensors that require grad). */
+  python?: string;
 }
 
 function base64Of(values: number[]): string {
@@ -27,13 +29,14 @@ export function httpWorkloads(): HttpWorkload[] {
   const x1000 = float32Linspace(-10, 10, 1000);
   const x1e5 = float32Linspace(-10, 10, 100_000);
   return [
-    { name: 'w1', description: 'y = x**2 + 2*x + 1 at x = 2', connections: 32, body: { inputs: { x: 2.0 }, expr: 'y = x**2 + 2*x + 1' } },
-    { name: 'w2', description: 'f = u*v + (u*v)**2 at u = 1, v = 2', connections: 32, body: { inputs: { u: 1.0, v: 2.0 }, expr: 'f = u*v + (u*v)**2' } },
+    { name: 'w1', description: 'y = x**2 + 2*x + 1 at x = 2', connections: 32, body: { inputs: { x: 2.0 }, expr: 'y = x**2 + 2*x + 1' }, python: 'y = x**2 + 2*x + 1\ny.backward()' },
+    { name: 'w2', description: 'f = u*v + (u*v)**2 at u = 1, v = 2', connections: 32, body: { inputs: { u: 1.0, v: 2.0 }, expr: 'f = u*v + (u*v)**2' }, python: 'f = u*v + (u*v)**2\nf.backward()' },
     {
       name: 'w3',
       description: '1000 values from -10 to 10 as a JSON array; Y = relu(x) * x ** 2; y = sum(Y)',
       connections: 32,
       body: { inputs: { x: x1000 }, expr: 'Y = relu(x) * x ** 2\ny = sum(Y)' },
+      python: 'Y = torch.relu(x) * x ** 2\nY.retain_grad()\ny = torch.sum(Y)\ny.backward()',
     },
     {
       name: 'w3-base64',

@@ -1,0 +1,88 @@
+/**
+ * The notebook and grading workloads of the HTTP benchmark (issues 9, 12, 15): the lab's whole
+ * notebook (the conformance case seed/whole-notebook, 19 cells) and a 200-submission grade batch.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PRACTICE_DERIVATIVE, practiceBatch } from './grade_submissions.js';
+
+/** The lab's whole notebook, read from the vendored conformance cases. */
+export function labNotebookCells(root: string): string[] {
+  const file = JSON.parse(readFileSync(join(root, 'test/conformance/notebooks.json'), 'utf8')) as { cases: { name: string; request: { cells: string[] } }[] };
+  const found = file.cases.find((c) => c.name === 'seed/whole-notebook');
+  if (!found) throw new Error('test/conformance/notebooks.json has no case seed/whole-notebook');
+  return found.request.cells;
+}
+
+export interface InProcessResult {
+  runs: number;
+  medianMicroseconds: number;
+  p90Microseconds: number;
+}
+
+/**
+ * runNotebook(cells) of the built dist, in a plain `node` of its own (as the server runs it: under
+ * tsx, esbuild's keepNames wraps every closure and inflates small costs). Warm-up runs first, then
+ * each run is timed on its own; the median is the figure.
+ */
+export function measureNotebookInProcess(root: string, cells: string[], runs: number): InProcessResult {
+  const runModule = pathToFileURL(join(root, 'dist/src/python/run.js')).href;
+  const script = `
+    const { runNotebook } = await import(${JSON.stringify(runModule)});
+    const cells = JSON.parse(process.env.BENCH_CELLS);
+    const runs = Number(process.env.BENCH_RUNS);
+    for (let i = 0; i < Math.max(50, runs / 5); i++) runNotebook(cells);
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const start = process.hrtime.bigint();
+      runNotebook(cells);
+      times.push(Number(process.hrtime.bigint() - start) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    console.log(JSON.stringify({ runs, medianMicroseconds: times[Math.floor(runs / 2)], p90Microseconds: times[Math.floor(runs * 0.9)] }));
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    env: { ...process.env, BENCH_CELLS: JSON.stringify(cells), BENCH_RUNS: String(runs) },
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`in-process notebook run failed: ${child.stderr}`);
+  const result = JSON.parse(child.stdout) as InProcessResult;
+  return { runs: result.runs, medianMicroseconds: round(result.medianMicroseconds), p90Microseconds: round(result.p90Microseconds) };
+}
+
+export interface SequentialLatency {
+  requests: number;
+  medianMs: number;
+  p90Ms: number;
+  status: number;
+}
+
+/** One request at a time (no queueing behind other requests): the latency one user sees. */
+export async function sequentialLatency(url: string, body: string, requests: number, warmup: number): Promise<SequentialLatency> {
+  const times: number[] = [];
+  let status = 0;
+  for (let i = 0; i < warmup + requests; i++) {
+    const start = performance.now();
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await response.arrayBuffer();
+    status = response.status;
+    if (status !== 200) throw new Error(`${url} answered ${status}`);
+    if (i >= warmup) times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { requests, medianMs: round(times[Math.floor(requests / 2)]), p90Ms: round(times[Math.floor(requests * 0.9)]), status };
+}
+
+/** The grade batch of issue 12: `count` submissions of the lab's first practice exercise. */
+export function gradeBatchBody(count: number): { body: string; firstRightSubmissionCells: string[]; testSources: string[] } {
+  const { body } = practiceBatch(PRACTICE_DERIVATIVE, count);
+  const right = PRACTICE_DERIVATIVE.variants.find((v) => v.kind === 'right')?.body as { cells: string[] };
+  return { body: JSON.stringify(body), firstRightSubmissionCells: right.cells, testSources: PRACTICE_DERIVATIVE.tests.map((t) => t.source) };
+}
+
+export function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
