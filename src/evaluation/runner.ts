@@ -41,6 +41,8 @@ interface PoolTimes {
   budgetMs: number;
   budgetName: string;
   queueTimeoutMs: number;
+  /** The most time from being queued to the end: waiting and running together. */
+  totalMs: number;
 }
 
 interface PoolLimits extends PoolTimes {
@@ -162,16 +164,21 @@ export class EvaluationRunner {
   private timesFor({ timeLeftMs, timeLeftName }: RunOptions): PoolTimes {
     const { budgetMs, queueTimeoutMs } = this.config;
     if (timeLeftMs === undefined || timeLeftMs >= budgetMs + queueTimeoutMs) {
-      return { budgetMs, budgetName: 'evaluationBudgetMs', queueTimeoutMs };
+      return { budgetMs, budgetName: 'evaluationBudgetMs', queueTimeoutMs, totalMs: budgetMs + queueTimeoutMs };
     }
     const left = Math.max(1, Math.floor(timeLeftMs));
-    return { budgetMs: Math.min(budgetMs, left), budgetName: timeLeftName ?? 'evaluationBudgetMs', queueTimeoutMs: Math.min(queueTimeoutMs, left) };
+    return {
+      budgetMs: Math.min(budgetMs, left),
+      budgetName: left < budgetMs ? (timeLeftName ?? 'evaluationBudgetMs') : 'evaluationBudgetMs',
+      queueTimeoutMs: Math.min(queueTimeoutMs, left),
+      totalMs: left,
+    };
   }
 
   private async runInPool(
     kind: TaskKind,
     input: unknown,
-    { workLimit, workLimitName, budgetMs, budgetName, queueTimeoutMs }: PoolLimits,
+    { workLimit, workLimitName, budgetMs, budgetName, queueTimeoutMs, totalMs }: PoolLimits,
     signal: AbortSignal | undefined,
     onWork: (work: number) => void,
   ): Promise<TaskResult> {
@@ -198,10 +205,10 @@ export class EvaluationRunner {
     // past it, while waiting for a thread that is still starting gets one more period.
     const { port1: startedPort, port2: startedInWorker } = new MessageChannel();
     let began = false;
-    let graceGiven = false;
+    const queuedAt = performance.now();
     const queueDeadline = () => {
-      if (this.running > 0 || graceGiven) return stop('queue');
-      graceGiven = true;
+      const waited = performance.now() - queuedAt;
+      if (this.running > 0 || waited + queueTimeoutMs >= totalMs) return stop('queue');
       timer = setTimeout(queueDeadline, queueTimeoutMs);
     };
     let timer: NodeJS.Timeout = setTimeout(queueDeadline, queueTimeoutMs);
@@ -209,7 +216,10 @@ export class EvaluationRunner {
       began = true;
       this.running += 1;
       clearTimeout(timer);
-      timer = setTimeout(() => stop('budget'), budgetMs);
+      // A pooled request ends within totalMs of being queued (queue deadline + budget):
+      // a task that waited longer (for a starting thread) has that much less to run.
+      const waited = performance.now() - queuedAt;
+      timer = setTimeout(() => stop('budget'), Math.max(1, Math.min(budgetMs, totalMs - waited)));
       startedPort.close();
     });
     const onClientGone = () => stop('client');
@@ -220,7 +230,7 @@ export class EvaluationRunner {
       const task: WorkerTask = { kind, input: input as WorkerTask['input'], workLimit, started: startedInWorker };
       outcome = await pool.run(task, { signal: controller.signal, transferList: [startedInWorker] });
     } catch (error) {
-      throw poolFailure(error, stopped, { budgetMs, budgetName, queueTimeoutMs });
+      throw poolFailure(error, stopped, { budgetMs, budgetName, queueTimeoutMs, totalMs });
     } finally {
       this.inPool -= 1;
       if (began) this.running -= 1;
