@@ -11,7 +11,11 @@ export function batchRequestSchema(limits: Limits, itemSchemaId: string) {
         .array(z.unknown())
         .min(1)
         .max(limits.maxBatchItems, `more than ${limits.maxBatchItems} items (limit maxBatchItems)`)
-        .describe(`Up to ${limits.maxBatchItems} ${itemSchemaId} bodies; each is validated and run on its own.`),
+        // Validated one by one when they run (so z.unknown() here); documented as what they are.
+        .meta({
+          description: `Up to ${limits.maxBatchItems} ${itemSchemaId} bodies; each is validated and run on its own.`,
+          items: { $ref: `#/components/schemas/${itemSchemaId}` },
+        }),
     })
     .meta({ id: `${itemSchemaId}Batch` });
   // Each item's nesting is checked when the item is (grading/batch.ts).

@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { PROBLEMS, type ProblemCode, problemType } from '../src/errors.js';
+
+/** Every problem type URI the service answers with: one per code of src/errors.ts. */
+const PROBLEM_TYPES = (Object.keys(PROBLEMS) as ProblemCode[]).map(problemType);
 
 export const Problem = z
   .object({
-    type: z.string().describe('A URI naming the kind of problem.'),
+    type: z.enum(PROBLEM_TYPES).describe('A URI naming the kind of problem: https://gradserve.dev/problems/ and the code from the one table of codes.'),
     title: z.string(),
     status: z.number().int(),
     detail: z.string().describe("What went wrong, in PyTorch's words where PyTorch has them."),

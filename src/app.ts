@@ -9,7 +9,7 @@ import metrics from './plugins/metrics.js';
 import overload from './plugins/overload.js';
 import requestLog, { requestIdFrom } from './plugins/request_log.js';
 import drain from './plugins/drain.js';
-import docs from './plugins/docs.js';
+import docs, { openapi } from './plugins/docs.js';
 import { answerSerializerCompiler } from './program/serialize.js';
 import problems, { nestingProblem } from './plugins/problems.js';
 import jsonBody from './plugins/json_body.js';
@@ -78,6 +78,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // Programs are JSON only: anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
 
+  // The OpenAPI document collects every route from here on, /metrics included.
+  await app.register(openapi);
   await app.register(problems);
   await app.register(jsonBody);
   await app.register(evaluation, { config: operations.evaluation });

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ALWAYS_ANSWER } from './overload.js';
 import { PROBLEM_CONTENT_TYPE } from './problems.js';
 import { FastCounter, FastHistogram } from './series.js';
+import { PROBE_PROBLEMS } from '../routes/responses.js';
 
 const PROBLEM_TYPE = /"type":"https:\/\/gradserve\.dev\/problems\/([a-z-]+)"/;
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -90,7 +92,19 @@ async function metrics(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/metrics', {
-    schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', hide: false },
+    schema: {
+      operationId: 'metrics',
+      tags: ['operations'],
+      summary: 'Prometheus metrics (text exposition format)',
+      description: 'Never shed, never rate limited.',
+      response: {
+        ...PROBE_PROBLEMS,
+        200: {
+          description: 'The service\'s series (requests, latency, evaluations, pool, build info) and the process\'s, in the Prometheus text format.',
+          content: { 'text/plain': { schema: z.string() } },
+        },
+      },
+    },
     config: ALWAYS_ANSWER,
     handler: async (_request, reply) => {
       reply.type(register.contentType);

@@ -4,13 +4,13 @@ import { batchAnswerSchema } from '../../schemas/batch.js';
 import { MAX_BODY_NESTING } from '../../schemas/depth.js';
 import { GradeAnswer, GradeBatchRequest, GradeRequest } from '../../schemas/grade.js';
 import type { Limits } from '../../schemas/limits.js';
-import { Problem } from '../../schemas/problem.js';
 import { RunRequest } from '../../schemas/run.js';
 import { ProblemError } from '../errors.js';
 import type { GradeJob, ReferenceValues } from '../grading/grade.js';
 import { runBatch } from '../grading/batch.js';
 import { answerTask, runEvaluation } from '../plugins/evaluation.js';
 import { parse, PythonSyntaxError } from '../python/parser.js';
+import { jsonAnswer, PROBLEM_ANSWERS, problemAnswer } from './responses.js';
 
 type Notebook = RunRequest;
 
@@ -48,23 +48,21 @@ function refuseUnparsableTests(tests: GradeRequest['tests']): void {
 
 /** Every error is application/problem+json; what each status means here. */
 const gradeResponses = {
-  400: Problem.describe('The body is not JSON or does not have the expected shape, or a test does not parse; `errors` has a JSON pointer per problem.'),
-  413: Problem.describe('The body is larger than the service accepts.'),
-  415: Problem.describe('The body is not application/json.'),
-  422: Problem.describe('The reference notebook raised an error (reference-failed), compare names a variable it does not define (unknown-name), or a work limit was passed (limit-exceeded).'),
-  500: Problem.describe('A fault of the service (never caused by the request).'),
-  503: Problem.describe('Overloaded or over the time budget; see Retry-After.'),
+  ...PROBLEM_ANSWERS,
+  400: problemAnswer('The body is not JSON or does not have the expected shape, or a test does not parse; `errors` has a JSON pointer per problem.'),
+  422: problemAnswer('The reference notebook raised an error (reference-failed), compare names a variable it does not define (unknown-name), or a work limit was passed (limit-exceeded).'),
 } as const;
 
 export const gradeRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
   app.post('/v1/grade', {
     schema: {
+      operationId: 'grade',
       tags: ['grading'],
       summary: 'Grade a notebook with hidden tests and a reference notebook',
       description:
         "Runs the submission as POST /v1/run does, then each hidden test in a copy of its final namespace (what one test changes, the next does not see; builtins and the modules torch, F, nn, math, np, numpy, plt and matplotlib are the real ones in tests whatever the submission rebound, and modules are read-only to every program), and compares the variables `compare` names with the reference notebook's. A failed assert fails its test with the assertion's message; any other exception is the test's error; a test past its share of the budget fails with a TimeoutError. The answer has the score, one entry per test and comparison, the submission's /v1/run answer and a feedback paragraph for the student. Student errors are results (200); 4xx for a malformed request, a test that does not parse (400) or a reference that cannot run (422).",
       body: GradeRequest,
-      response: { 200: GradeAnswer, ...gradeResponses },
+      response: { 200: jsonAnswer('The score, one entry per test and comparison, the submission\'s /v1/run answer and feedback for the student.', GradeAnswer), ...gradeResponses },
     },
     // One task (reference, submission, tests): inline while its measured work is small, else in the worker pool.
     handler: (request, reply) => {
@@ -78,12 +76,16 @@ export const gradeRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
   // is checked per item by runBatch, and zod never walks into an item.
   app.post('/v1/grade/batch', {
     schema: {
+      operationId: 'gradeBatch',
       tags: ['grading'],
       summary: 'Grade up to maxBatchSubmissions notebooks with one set of tests and one reference',
       description:
         'The tests are parsed and the reference notebook is run once for the whole batch; then each submission is graded as POST /v1/grade grades it, as a task of its own (inline when small, else in the worker pool under its own time budget). The answer keeps the order and gives each submission the status and body it would have had alone (problem+json for a malformed submission); one broken submission never fails the batch. All submissions together (and the reference) may do at most batchMaxWork units of work and answer at most maxAnswerBytes; submissions past either are refused (422 limit-exceeded). `include_submission: false` leaves the /v1/run answers out.',
       body: GradeBatchRequest,
-      response: { 200: batchAnswerSchema(GradeAnswer, 'GradeBatchAnswer'), ...gradeResponses },
+      response: {
+        200: jsonAnswer('One entry per submission, in order: its status and its grade or problem.', batchAnswerSchema(GradeAnswer, 'GradeBatchAnswer')),
+        ...gradeResponses,
+      },
     },
     handler: async (request, reply) => {
       const body = request.body;

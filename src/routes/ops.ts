@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { OPS } from '../engine/ops/index.js';
+import { GET_ROUTE_PROBLEMS, jsonAnswer } from './responses.js';
 
 const OpEntry = z
   .object({
@@ -39,7 +40,12 @@ const catalogue = {
 
 export const opsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/v1/ops', {
-    schema: { tags: ['catalogue'], summary: 'The op catalogue, generated from the engine op table', response: { 200: OpCatalogue } },
+    schema: {
+      operationId: 'listOps',
+      tags: ['catalogue'],
+      summary: 'The op catalogue, generated from the engine op table',
+      response: { 200: jsonAnswer('Every op: its parameters, grad_fn names, and whether it is a function, a method or an operator.', OpCatalogue), ...GET_ROUTE_PROBLEMS },
+    },
     handler: async () => catalogue,
   });
 };
