@@ -173,13 +173,22 @@ function problemExamples(status: number): JsonObject {
   return examples;
 }
 
-/** Named examples for request bodies (the course's programs) and problem answers. */
+/** The examples of a body's schema (its component's `examples`), named for a dropdown. */
+function schemaExamples(body: JsonObject, schemas: JsonObject): JsonObject | undefined {
+  const ref = isObject(body.schema) ? body.schema.$ref : undefined;
+  const component = typeof ref === 'string' ? schemas[ref.slice(COMPONENT_REF.length)] : undefined;
+  if (!isObject(component) || !Array.isArray(component.examples)) return undefined;
+  return Object.fromEntries(component.examples.map((value, i) => [`example${i + 1}`, { summary: `Example ${i + 1}`, value }]));
+}
+
+/** Named examples for request bodies (the course's programs, else the schema's) and problem answers. */
 function addExamples(document: JsonObject): void {
+  const schemas = (document.components as JsonObject).schemas as JsonObject;
   for (const { operation } of operationsOf(document)) {
     const id = operation.operationId;
     const body = isObject(operation.requestBody) && isObject(operation.requestBody.content) ? operation.requestBody.content['application/json'] : undefined;
-    const examples = typeof id === 'string' ? REQUEST_EXAMPLES[id] : undefined;
-    if (isObject(body) && examples !== undefined) body.examples = examples as unknown as Json;
+    const examples = typeof id === 'string' && REQUEST_EXAMPLES[id] !== undefined ? (REQUEST_EXAMPLES[id] as unknown as JsonObject) : isObject(body) ? schemaExamples(body, schemas) : undefined;
+    if (isObject(body) && examples !== undefined) body.examples = examples;
     for (const [status, response] of Object.entries(operation.responses as JsonObject)) {
       const problem = isObject(response) && isObject(response.content) ? response.content['application/problem+json'] : undefined;
       if (isObject(problem)) problem.examples = problemExamples(Number(status));

@@ -110,6 +110,12 @@ describe('GET /openapi.json', () => {
     for (const op of ['add', 'matmul', 'log_softmax', 'mse_loss']) expect(text).toContain(op);
   });
 
+  it('offers a dropdown of examples on every route with a body', () => {
+    for (const { path, method, operation } of operations) {
+      if (operation.requestBody) expect(Object.keys(operation.requestBody.content['application/json'].examples ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
+    }
+  });
+
   it("offers the course's programs as named request examples, each answered with 200", async () => {
     for (const [operationId, examples] of Object.entries(REQUEST_EXAMPLES)) {
       const found = operations.find(({ operation }) => operation.operationId === operationId);
