@@ -5,6 +5,7 @@ import type { Measurement } from '../../src/evaluation/runner.js';
 import { GRADE_LIMITS } from '../../schemas/grade.js';
 import { RUN_LIMITS } from '../../schemas/run.js';
 import { PRACTICE_DERIVATIVE, PRACTICE_PARTIALS, practiceBatch } from '../../bench/grade_submissions.js';
+import { NOTEBOOK_EXAMPLES } from '../../web/src/examples.js';
 
 // Everything inline (the pooled path has its own describe): a slow machine then never waits for threads.
 let app: FastifyInstance;
@@ -74,6 +75,15 @@ describe('POST /v1/grade', () => {
     expect([r.body.score, r.body.max_score]).toEqual([5, 5]);
     expect(r.body.tests.filter((t: { passed: boolean }) => t.passed)).toHaveLength(3);
     expect(r.body.submission.cells).toHaveLength(2);
+  });
+
+  it("the playground's lab notebook (19 cells, plots included) with its Grade panel's tests: 5 of 5, 3 passed", async () => {
+    const lab = NOTEBOOK_EXAMPLES.find((n) => n.id === 'lab');
+    const r = await post('/v1/grade', { submission: { cells: lab?.cells }, tests: lab?.tests });
+    expect(r.status).toBe(200);
+    expect([r.body.score, r.body.max_score]).toEqual([5, 5]);
+    expect(r.body.tests.filter((t: { passed: boolean }) => t.passed)).toHaveLength(3);
+    expect(r.body.submission.cells[1].stdout).toBe('The tensor x:  tensor(2., requires_grad=True)\n');
   });
 
   it('include_submission: false leaves the /v1/run answer out', async () => {
