@@ -35,9 +35,8 @@ const { values: args } = parseArgs({
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const BASELINE_S = Math.min(30, Math.max(2, Number(args.baseline)));
 const SOAK_S = Math.min(120, Math.max(5, Number(args.duration)));
-/** EVALUATION_BUDGET_MS and POOL_QUEUE_TIMEOUT_MS of the server started here (the defaults). */
+/** EVALUATION_BUDGET_MS of the server started here (the default). */
 const BUDGET_MS = 5000;
-const QUEUE_TIMEOUT_MS = 1000;
 
 // ---- the requests -------------------------------------------------------------
 
@@ -224,8 +223,9 @@ try {
   const all = [...alone.light, ...alone.health, ...loaded.light, ...loaded.health, ...loaded.heavy];
   // Documented 503s: shed (overloaded, with Retry-After) and stopped at the time budget (timeout).
   const undocumented = all.filter((s) => s.status === 0 || (s.status >= 500 && !(s.status === 503 && (s.type === 'overloaded' || s.type === 'timeout'))));
-  // A heavy request waits at most QUEUE_TIMEOUT_MS (1 s) for a worker, then runs at most the budget.
-  const heavyLimitMs = BUDGET_MS + QUEUE_TIMEOUT_MS;
+  // The goal of issue 11: every heavy request ends within the budget + 1 s (the runner's own
+  // bound is POOL_QUEUE_TIMEOUT_MS + budget, 5.75 s, leaving the rest for stopping a worker and answering).
+  const heavyLimitMs = BUDGET_MS + 1000;
   const late = loaded.heavy.filter((s) => s.ms > heavyLimitMs);
   const lightFailed = [...alone.light, ...loaded.light].filter((s) => s.status !== 200 && !(s.status === 503 && s.type === 'overloaded'));
 

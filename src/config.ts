@@ -21,6 +21,23 @@ function wholeNumber(min: number, max: number = Number.MAX_SAFE_INTEGER) {
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** An origin as browsers send it: scheme, host and optional port, nothing after. */
+const ORIGIN = /^https?:\/\/[^/\s,]+$/;
+
+/** CORS_ORIGINS: empty (off), `*` (any origin), or origins separated by commas. */
+const corsOrigins = z
+  .string()
+  .trim()
+  .transform((text, ctx): CorsConfig | null => {
+    if (text === '') return null;
+    if (text === '*') return { origins: '*' };
+    const origins = text.split(',').map((o) => o.trim().replace(/\/$/, ''));
+    for (const origin of origins) {
+      if (!ORIGIN.test(origin)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(origin)} is not an origin like https://course.example.org (or use *)` });
+    }
+    return { origins };
+  });
+
 /** maxBodyBytes → MAX_BODY_BYTES: each limit is configurable under its own name. */
 export function limitVariable(limit: keyof Limits): string {
   return limit.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -53,8 +70,8 @@ export const EnvSchema = z.object({
     .describe('Time one batch may take in all; items that would run past it are answered 503 timeout (each item also has its own budget)'),
   POOL_MAX_QUEUE: wholeNumber(0).default(64).describe('Evaluations waiting for a worker before new ones are shed with 503'),
   POOL_QUEUE_TIMEOUT_MS: wholeNumber(1)
-    .default(1000)
-    .describe('Time an evaluation may wait for a free worker before it is shed with 503 overloaded'),
+    .default(750)
+    .describe('Time an evaluation may wait for a free worker before it is shed with 503 overloaded (waiting and running together end within this plus EVALUATION_BUDGET_MS)'),
   REQUEST_TIMEOUT_MS: wholeNumber(0).default(30_000).describe('Time to receive a whole request from the client (slow clients; 0 = none)'),
   MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0).default(1000).describe('Event loop delay above which requests are shed with 503 (0 = off)'),
   RETRY_AFTER_SECONDS: wholeNumber(1).default(5).describe('Retry-After sent with 503 answers'),
@@ -62,6 +79,9 @@ export const EnvSchema = z.object({
   RATE_LIMIT_WINDOW_MS: wholeNumber(1).default(60_000).describe('Rate limit window'),
   SHUTDOWN_GRACE_MS: wholeNumber(0).default(10_000).describe('How long in-flight requests may take to finish on SIGTERM/SIGINT'),
   TRUST_PROXY: flag.default(false).describe('Trust X-Forwarded-For (behind a load balancer)'),
+  CORS_ORIGINS: corsOrigins
+    .default('')
+    .describe('Origins whose browser pages may call the API (CORS), separated by commas, or * for any; empty: CORS off (no OPTIONS preflight answers)'),
   ...limitVariables,
 });
 
@@ -88,6 +108,11 @@ export interface OverloadConfig {
   retryAfterSeconds: number;
 }
 
+/** Which browser origins may call the API (CORS answers, OPTIONS preflights). */
+export interface CorsConfig {
+  origins: string[] | '*';
+}
+
 export interface RateLimitConfig {
   max: number;
   windowMs: number;
@@ -105,6 +130,8 @@ export interface Config {
   overload: OverloadConfig;
   /** null: rate limiting is off. */
   rateLimit: RateLimitConfig | null;
+  /** null: CORS is off. */
+  cors: CorsConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     overload: { maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS, retryAfterSeconds: e.RETRY_AFTER_SECONDS },
     rateLimit: e.RATE_LIMIT_MAX > 0 ? { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS } : null,
+    cors: e.CORS_ORIGINS,
   };
 }
 
