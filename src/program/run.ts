@@ -6,7 +6,9 @@ import { traceGraph } from '../engine/trace.js';
 import type { Value } from '../engine/op.js';
 import { ProblemError } from '../errors.js';
 import { compileRequest, runCompiled } from './compile.js';
-import { fromNested } from './inputs.js';
+import { buildInputs, fromNested } from './inputs.js';
+import { customFunctionOps } from './functions.js';
+import { interpretExpression } from './interpret.js';
 import { isTensor } from './execute.js';
 import { describeEntry, valuesDescribed } from './encode.js';
 import { materializeTogether } from '../engine/kernels/fusion.js';
@@ -20,6 +22,7 @@ export function evaluateProgram(request: EvaluateRequest, limits: Limits): Evalu
 }
 
 function evaluateWithinLimits(request: EvaluateRequest, limits: Limits): EvaluateAnswer {
+  if (request.expr !== undefined && !request.diagnostics) return interpretedAnswer(request, request.expr, limits);
   const compiled = compileRequest(request, limits);
   const { program } = compiled;
   const { env, named } = runCompiled(compiled);
@@ -40,6 +43,33 @@ function evaluateWithinLimits(request: EvaluateRequest, limits: Limits): Evaluat
     tensors: Object.fromEntries(answered.map(([name, t]) => [name, describeEntry(t, describe)])),
     trace: result.gradFn ? traceGraph(result.gradFn) : null,
     ...(diagnostics ? { diagnostics: diagnostics.report(program, env, compiled.inputs) } : {}),
+  };
+}
+
+/** The expression form run by the Python interpreter (src/program/interpret.ts), answered as the lowered form is. */
+function interpretedAnswer(request: EvaluateRequest, source: string, limits: Limits): EvaluateAnswer {
+  const inputs = buildInputs(request.inputs, limits);
+  const functions = customFunctionOps(request.functions ?? {}, limits);
+  const { named, result: resultName } = interpretExpression(source, inputs, functions, limits);
+  const result = named.get(resultName);
+  if (!isTensor(result)) {
+    throw new ProblemError('invalid-argument', `the result '${resultName}' is ${result === undefined ? 'not bound' : 'not a tensor'}`);
+  }
+  runBackward(request.backward, named, result);
+  return answer(request, named, resultName, result, limits);
+}
+
+function answer(request: EvaluateRequest, named: ReadonlyMap<string, Value>, resultName: string, result: Tensor, limits: Limits): EvaluateAnswer {
+  const describe = { fields: request.fields, encoding: request.encoding };
+  const answered = answeredTensors(named, request.outputs);
+  // maxAnswerBytes: refused before any value is computed or written out.
+  refuseLargeEvaluateAnswer(answered, describe, limits);
+  // Every value the answer reads, computed together: pending elementwise chains share loops.
+  materializeTogether(answered.flatMap(([, t]) => valuesDescribed(t, describe)));
+  return {
+    result: resultName,
+    tensors: Object.fromEntries(answered.map(([name, t]) => [name, describeEntry(t, describe)])),
+    trace: result.gradFn ? traceGraph(result.gradFn) : null,
   };
 }
 

@@ -104,6 +104,8 @@ export function exceptionClass(name: ExceptionName): PyClass {
 export class PythonError extends Error {
   readonly exception: PyException;
   line: number | null = null;
+  /** The engine error this exception was raised from (front ends map it back to its problem code). */
+  problem: ProblemError | null = null;
 
   constructor(exception: PyException, message: string) {
     super(message);
@@ -148,7 +150,9 @@ export function asPythonError(error: unknown): PythonError | null {
     const extras = error.extras as { pythonType?: string };
     const name = extras.pythonType ?? (error.code === 'limit-exceeded' ? 'MemoryError' : 'RuntimeError');
     const cls = BUILTIN_EXCEPTIONS.get(name) ?? RuntimeError;
-    return new PythonError(new PyException(cls, [error.message]), error.message);
+    const pyErr = new PythonError(new PyException(cls, [error.message]), error.message);
+    pyErr.problem = error;
+    return pyErr;
   }
   if (error instanceof FormatError) {
     const cls = BUILTIN_EXCEPTIONS.get(error.pythonType) as PyClass;

@@ -622,9 +622,26 @@ export function findAttr(obj: PyValue, name: string): PyValue | undefined {
   if (obj instanceof NamedTuple) {
     const field = obj.get(name);
     if (field !== undefined) return fromOpValue(field);
+    if (attr === undefined && namedTuplesAsValues && obj.values[0] instanceof Tensor) return findAttr(obj.values[0], name);
   }
   if (attr === undefined) return special(obj, name);
   return bindAttr(attr, obj, type);
+}
+
+let namedTuplesAsValues = false;
+
+/**
+ * Runs fn with a named tuple (torch.return_types.max) answering, for attributes a tuple lacks, as
+ * its values tensor: the expression language of /v1/evaluate reads `m.max(dim=1).sum()` so.
+ */
+export function withNamedTuplesAsValues<T>(fn: () => T): T {
+  const outer = namedTuplesAsValues;
+  namedTuplesAsValues = true;
+  try {
+    return fn();
+  } finally {
+    namedTuplesAsValues = outer;
+  }
 }
 
 /** What a class attribute becomes when read through an instance of `type`. */

@@ -1,0 +1,239 @@
+/**
+ * The expression form of /v1/evaluate as a front end of the Python interpreter (src/python/):
+ * the program is Python (`name = expr` statements, `;` or newlines between them, a bare last
+ * expression named `result`), run in a NotebookSession with the request's inputs pre-bound as
+ * leaf tensors. Besides Python's builtins the namespace has `torch`, `F` (torch.nn.functional),
+ * `math`, every function op of the table by its bare name (`relu(x)`, `grad(y, x)`, `jacobian`,
+ * `hessian`, shadowing Python's `max`/`sum`/...) and the request's custom functions.
+ * Python exceptions become problems only here, at the edge.
+ */
+import type { Limits } from '../../schemas/limits.js';
+import type { OpDef, Value } from '../engine/op.js';
+import { OPS } from '../engine/ops/index.js';
+import type { Tensor } from '../engine/tensor.js';
+import { ProblemError, type ProblemCode } from '../errors.js';
+import type * as ast from '../python/ast.js';
+import { BUILTINS } from '../python/builtins.js';
+import { asPythonError, isUncatchable, type PythonError, StepBudgetExceeded } from '../python/exceptions.js';
+import { Interpreter } from '../python/interpreter.js';
+import { loadModule } from '../python/modules/index.js';
+import { callOp } from '../python/operators.js';
+import { str, withNamedTuplesAsValues } from '../python/objects.js';
+import { parse, PythonSyntaxError } from '../python/parser.js';
+import { NotebookSession, runLimitsOf } from '../python/run.js';
+import type { ProgramLimits } from './graph.js';
+import { parserLimits } from './parser_limits.js';
+import { PyBuiltin, PyModule, type PyValue } from '../python/values.js';
+
+/** What the answer needs of a program's text: the names it binds, in order of last binding, and its result's name. */
+export interface ProgramShape {
+  /** Top-level names bound by assignment, each at its last binding. */
+  names: string[];
+  /** The last statement's target (`result` for a bare last expression). */
+  result: string;
+  /** The last statement is a bare expression: its value is bound to `result`. */
+  endsWithExpression: boolean;
+}
+
+export interface InterpretedRun {
+  /** Inputs first, then every bound name (its value at the end), in order of last binding. */
+  named: Map<string, Value>;
+  result: string;
+}
+
+/** Runs an expression-form program on built inputs; custom functions are request-local ops. */
+export function interpretExpression(source: string, inputs: ReadonlyMap<string, Tensor>, customFunctions: ReadonlyMap<string, OpDef>, limits: Limits): InterpretedRun {
+  const shape = programShape(source, parserLimits(limits));
+  const session = new NotebookSession(runLimitsOf(limits), new Interpreter(expressionBuiltins(), loadModule, runLimitsOf(limits)));
+  for (const [name, tensor] of inputs) session.bind(name, tensor);
+  for (const [name, op] of customFunctions) session.bind(name, opBuiltin(name, op));
+  let last: PyValue;
+  try {
+    last = withNamedTuplesAsValues(() => session.evaluate(source));
+  } catch (error) {
+    throw asProblem(error);
+  }
+  const named = new Map<string, Value>(inputs);
+  for (const name of shape.names) {
+    const value = session.lookup(name);
+    if (value !== undefined) {
+      named.delete(name);
+      named.set(name, value as Value);
+    }
+  }
+  if (shape.endsWithExpression) {
+    named.delete('result');
+    named.set('result', last as Value);
+  }
+  return { named, result: shape.result };
+}
+
+const shapes = new Map<string, ProgramShape>();
+const SHAPE_CACHE_ENTRIES = 512;
+
+/** The program's shape, by source and limits (parse errors are parse-error problems with their position). */
+export function programShape(source: string, limits: ProgramLimits): ProgramShape {
+  const key = `${limits.maxLength}/${limits.maxDepth}/${limits.maxStatements}\u0001${source}`;
+  const hit = shapes.get(key);
+  if (hit !== undefined) return hit;
+  if (source.length > limits.maxLength) {
+    throw new ProblemError('limit-exceeded', `expression longer than ${limits.maxLength} characters`, { limit: { name: 'maxLength', value: limits.maxLength } });
+  }
+  if (bracketDepth(source) > limits.maxDepth) throw depthProblem(limits.maxDepth);
+  let module: ast.Module;
+  try {
+    module = parse(source);
+  } catch (error) {
+    throw asProblem(error, source);
+  }
+  if (module.body.length > limits.maxStatements) {
+    throw new ProblemError('limit-exceeded', `program has more than ${limits.maxStatements} statements`, {
+      limit: { name: 'maxStatements', value: limits.maxStatements },
+    });
+  }
+  if (treeDepth(module) > limits.maxDepth) throw depthProblem(limits.maxDepth);
+  const shape = shapeOf(module);
+  if (shapes.size >= SHAPE_CACHE_ENTRIES) shapes.delete(shapes.keys().next().value as string);
+  if (source.length <= MAX_CACHED_SOURCE) shapes.set(key, shape);
+  return shape;
+}
+
+const MAX_CACHED_SOURCE = 2048;
+
+function depthProblem(maxDepth: number): ProblemError {
+  return new ProblemError('limit-exceeded', `expression nesting deeper than ${maxDepth}`, { limit: { name: 'maxDepth', value: maxDepth } });
+}
+
+/** Deepest nesting of brackets outside string literals (parentheses leave no node in the tree). */
+function bracketDepth(source: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let quote = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (quote !== '') {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') while (i + 1 < source.length && source[i + 1] !== '\n') i++;
+    else if (c === '(' || c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  return deepest;
+}
+
+/** Depth of the syntax tree's expressions (operators and calls), walked without recursion. */
+function treeDepth(module: ast.Module): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = module.body.map((stmt) => [stmt, 0]);
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push([item, depth]);
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    const below = 'kind' in node ? depth + 1 : depth;
+    deepest = Math.max(deepest, below);
+    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, below]);
+  }
+  return deepest - 1;
+}
+
+function shapeOf(module: ast.Module): ProgramShape {
+  const names: string[] = [];
+  const bind = (name: string) => {
+    const at = names.indexOf(name);
+    if (at >= 0) names.splice(at, 1);
+    names.push(name);
+  };
+  const targetNames = (target: ast.Expr): string[] => {
+    if (target.kind === 'Name') return [target.id];
+    if (target.kind === 'Tuple' || target.kind === 'List') return target.elts.flatMap(targetNames);
+    if (target.kind === 'Starred') return targetNames(target.value);
+    return [];
+  };
+  let result = 'result';
+  let endsWithExpression = false;
+  for (const stmt of module.body) {
+    endsWithExpression = false;
+    if (stmt.kind === 'Assign') {
+      const bound = stmt.targets.flatMap(targetNames);
+      bound.forEach(bind);
+      if (bound.length > 0) result = bound[bound.length - 1];
+    } else if (stmt.kind === 'AugAssign' || stmt.kind === 'AnnAssign') {
+      const bound = targetNames(stmt.target);
+      bound.forEach(bind);
+      if (bound.length > 0) result = bound[0];
+    } else if (stmt.kind === 'Expr') {
+      result = 'result';
+      endsWithExpression = true;
+    }
+  }
+  return { names, result, endsWithExpression };
+}
+
+let builtins: Map<string, PyValue> | null = null;
+
+/** Python's builtins, the modules a program may name without importing, and the bare op names (made once). */
+function expressionBuiltins(): ReadonlyMap<string, PyValue> {
+  if (builtins !== null) return builtins;
+  const names = new Map<string, PyValue>(BUILTINS);
+  for (const op of OPS) if (op.function === true) names.set(op.name, opBuiltin(op.name, op));
+  names.set('torch', torchWithExpressionAutograd(names));
+  names.set('F', loadModule('torch.nn.functional'));
+  names.set('math', loadModule('math'));
+  builtins = names;
+  return names;
+}
+
+/**
+ * torch, except that torch.autograd.grad and torch.autograd.functional.jacobian/hessian are the
+ * expression language's ops (tensors in, one tensor out: `jacobian(x ** 2, x)`), as before the interpreter.
+ */
+function torchWithExpressionAutograd(ops: ReadonlyMap<string, PyValue>): PyModule {
+  const torch = loadModule('torch');
+  const autograd = loadModule('torch.autograd');
+  const functional = new PyModule('torch.autograd.functional', new Map([['jacobian', ops.get('jacobian') as PyValue], ['hessian', ops.get('hessian') as PyValue]]));
+  const expressionAutograd = new PyModule('torch.autograd', new Map([...(autograd.dict as Map<string, PyValue>), ['grad', ops.get('grad') as PyValue], ['functional', functional]]));
+  return new PyModule('torch', new Map([...(torch.dict as Map<string, PyValue>), ['autograd', expressionAutograd]]));
+}
+
+function opBuiltin(name: string, op: OpDef): PyBuiltin {
+  return new PyBuiltin(name, (args, kwargs) => callOp(op, args, kwargs));
+}
+
+/** Python exception types to the problem code they answer with (an engine error keeps its own code). */
+const PROBLEM_CODES: ReadonlyMap<string, ProblemCode> = new Map([
+  ['NameError', 'unknown-name'],
+  ['UnboundLocalError', 'unknown-name'],
+  ['AttributeError', 'unknown-function'],
+  ['ModuleNotFoundError', 'unknown-function'],
+  ['ImportError', 'unknown-function'],
+  ['MemoryError', 'limit-exceeded'],
+  ['RecursionError', 'limit-exceeded'],
+]);
+
+/** A Python error (or syntax error) of the program as the problem it answers with; other errors pass through. */
+export function asProblem(error: unknown, source = ''): unknown {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof PythonSyntaxError) {
+    const lineStart = source.split('\n').slice(0, error.lineno - 1).reduce((n, line) => n + line.length + 1, 0);
+    return new ProblemError('parse-error', error.message, { position: { line: error.lineno, column: error.offset, offset: lineStart + error.offset - 1 } });
+  }
+  if (error instanceof StepBudgetExceeded) return new ProblemError('limit-exceeded', error.message);
+  if (isUncatchable(error)) return error;
+  const pyErr = asPythonError(error);
+  if (pyErr === null) return error;
+  if (pyErr.problem !== null) return pyErr.problem;
+  const type = pyErr.exception.cls.name;
+  return new ProblemError(PROBLEM_CODES.get(type) ?? 'invalid-argument', messageOf(pyErr));
+}
+
+function messageOf(error: PythonError): string {
+  try {
+    return str(error.exception);
+  } catch {
+    return error.message;
+  }
+}
