@@ -17,9 +17,11 @@
  * Not restorable: an iterator's position (`it = iter(xs)`: a test that advances it advances it
  * for later tests too), the inside of native objects (pyplot figures).
  *
- * The walk is a loop over an explicit stack (deep containers and long graphs never recurse).
+ * The walk is a loop over an explicit stack (deep containers and long graphs never recurse); the
+ * values copied are charged to the work meter, one unit per element.
  */
 import { Node as GradNode } from '../engine/autograd.js';
+import { chargeWork } from '../engine/meter.js';
 import type { NamedTuple } from '../engine/op.js';
 import type { Storage } from '../engine/dtype.js';
 import { Tensor, type TensorStorage, type VersionCounter } from '../engine/tensor.js';
@@ -130,6 +132,7 @@ export class NamespaceSnapshot {
     if (!seen.has(storage)) {
       seen.add(storage);
       const buffer = storage.buffer as Storage;
+      chargeWork(buffer.length);
       this.storages.push({ storage, values: buffer.slice(), generation: storage.generation });
     }
     if (!seen.has(t.versionCounter)) {
@@ -219,6 +222,7 @@ export class NamespaceSnapshot {
       if (storage.generation === s.generation) continue;
       // Pending results of the test that read this storage are computed first (they are dropped anyway).
       storage.settleReaders();
+      chargeWork(s.values.length);
       (storage.buffer as Storage).set(s.values);
       // Moving on (never back) keeps every view's cached copy of a later generation stale.
       storage.generation++;

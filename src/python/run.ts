@@ -210,7 +210,7 @@ const parsed = new Map<string, ast.Module>();
 const PARSE_CACHE_ENTRIES = 512;
 const PARSE_CACHE_MAX_SOURCE = 20_000;
 
-function parseCached(source: string): ast.Module {
+export function parseCached(source: string): ast.Module {
   const hit = parsed.get(source);
   if (hit !== undefined) {
     parsed.delete(source);

@@ -9,7 +9,8 @@ import { ProblemError } from '../errors.js';
 import type { GradeJob, ReferenceValues } from '../grading/grade.js';
 import { runBatch } from '../grading/batch.js';
 import { answerTask, runEvaluation } from '../plugins/evaluation.js';
-import { parse, PythonSyntaxError } from '../python/parser.js';
+import { PythonSyntaxError } from '../python/parser.js';
+import { parseCached } from '../python/run.js';
 import { jsonAnswer, PROBLEM_ANSWERS, problemAnswer } from './responses.js';
 
 type Notebook = RunRequest;
@@ -31,13 +32,14 @@ function sharedJob(body: GradeRequest | GradeBatchRequest): Omit<GradeJob, 'subm
 
 /**
  * Tests are the instructor's: one that does not parse is a 400 naming it, before any notebook
- * runs. (Parsed here once; the tasks then find them in their thread's parse cache.)
+ * runs. Parsed into the parse cache: tasks that run inline find them there, and each worker
+ * parses them once for all the submissions it grades.
  */
 function refuseUnparsableTests(tests: GradeRequest['tests']): void {
   const errors: { pointer: string; detail: string }[] = [];
   tests.forEach((test, i) => {
     try {
-      parse(test.source);
+      parseCached(test.source);
     } catch (error) {
       if (!(error instanceof PythonSyntaxError)) throw error;
       errors.push({ pointer: `/tests/${i}/source`, detail: `test '${test.name}' does not parse: ${error.type} at line ${error.lineno}: ${error.message}` });
