@@ -6,12 +6,12 @@
  * by bench/build-at.sh, and BENCH_LABEL names its result file: bench/results/DATE-http-LABEL.json)
  *
  * Then the workloads compared with Python (issues 9, 12, 15), in the same run: the lab's whole notebook
- * in-process and through POST /v1/run, a 200-submission POST /v1/grade/batch, a fresh python3 with torch
- * running the same notebook (and one graded submission), and a FastAPI + torch server (bench/python/)
- * serving w1, w2, w3 and the notebook with the same autocannon settings. Python peers are skipped with a
+ * in-process and through POST /v1/run, a fresh python3 with torch running the same notebook, and a
+ * FastAPI + torch server (bench/python/) serving w1, w2, w3 and the notebook with the same autocannon
+ * settings. (The 200-submission grade batch and its fresh-Python peer are bench/grade.ts, run next.) Python peers are skipped with a
  * message where Debian's python3-torch (+ python3-matplotlib, python3-fastapi, python3-uvicorn) is missing.
  * Env: BENCH_PYTHON_RUNS (fresh python3 runs, default 3), BENCH_NOTEBOOK_RUNS (in-process runs, default 2000),
- * BENCH_PYTHON (default /usr/bin/python3); BENCH_ONLY may name notebook and grade-batch too.
+ * BENCH_PYTHON (default /usr/bin/python3); BENCH_ONLY may name notebook too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
@@ -20,7 +20,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { gradeBatchBody, labNotebookCells, measureNotebookInProcess, round, sequentialLatency, type InProcessResult, type SequentialLatency } from './notebook.js';
+import { labNotebookCells, measureNotebookInProcess, round, sequentialLatency, type InProcessResult, type SequentialLatency } from './notebook.js';
 import { freshPythonRuns, missingPythonModules, PYTHON, startPythonPeer, type FreshPythonResult } from './python_peers.js';
 import { repositoryRoot } from './root.js';
 import { httpWorkloads, type HttpWorkload } from './workloads.js';
@@ -30,7 +30,6 @@ const MEASURE_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const PYTHON_RUNS = Number(process.env.BENCH_PYTHON_RUNS ?? 3);
 const NOTEBOOK_RUNS = Number(process.env.BENCH_NOTEBOOK_RUNS ?? 2000);
-const GRADE_BATCH_SIZE = 200;
 /** Connections for the notebook workload (both servers): a notebook is ~100x the work of w1; more connections only queue. */
 const NOTEBOOK_CONNECTIONS = 2;
 const root = repositoryRoot();
@@ -81,10 +80,9 @@ async function measure(url: string, workload: Pick<HttpWorkload, 'connections'>,
 
 const workloads = httpWorkloads().filter((w) => !ONLY || ONLY.includes(w.name));
 const withNotebook = !ONLY || ONLY.includes('notebook');
-const withGrade = !ONLY || ONLY.includes('grade-batch');
 const notebookCells = labNotebookCells(root);
 const notebookBody = JSON.stringify({ cells: notebookCells });
-const gradeBatch = gradeBatchBody(GRADE_BATCH_SIZE);
+
 const bodies = new Map(workloads.map((w) => [w.name, JSON.stringify(w.body)]));
 const serverEntry = process.env.BENCH_SERVER ? resolve(root, process.env.BENCH_SERVER) : join(root, 'dist/src/server.js');
 if (!existsSync(serverEntry)) throw new Error('build first: npm run build (npm run bench does)');
@@ -96,7 +94,7 @@ const gradserveResults = new Map<string, Measurement>();
 const skipped: Record<string, string> = {};
 let notebookLatency: SequentialLatency | undefined;
 let notebookThroughput: Measurement | undefined;
-let gradeLatency: SequentialLatency | undefined;
+
 try {
   for (const w of workloads) {
     const response = await fetch('http://127.0.0.1:3400/v1/evaluate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies.get(w.name) });
@@ -113,10 +111,6 @@ try {
     notebookLatency = await sequentialLatency('http://127.0.0.1:3400/v1/run', notebookBody, 200, 50);
     notebookThroughput = await measure('http://127.0.0.1:3400/v1/run', { connections: NOTEBOOK_CONNECTIONS }, notebookBody);
     console.error(`gradserve notebook: ${notebookLatency.medianMs} ms median alone, ${notebookThroughput.requestsPerSecond} req/s`);
-  }
-  if (withGrade) {
-    gradeLatency = await sequentialLatency('http://127.0.0.1:3400/v1/grade/batch', gradeBatch.body, 10, 2);
-    console.error(`gradserve grade batch of ${GRADE_BATCH_SIZE}: ${gradeLatency.medianMs} ms median`);
   }
 } finally {
   await stopServer(gradserve);
@@ -143,18 +137,18 @@ const peerMissing = missingPythonModules(['torch', 'matplotlib', 'fastapi', 'uvi
 if (peerMissing) {
   skipped['python-server-peer'] = peerMissing;
 } else {
-  const peer = await startPythonPeer(root, 3402);
+  const peer = await startPythonPeer(root, 3403);
   try {
     for (const w of workloads) {
       if (!w.python || !(w.name in answers)) continue;
       const body = JSON.stringify({ inputs: (w.body as { inputs: unknown }).inputs, python: w.python });
-      const check = await fetch('http://127.0.0.1:3402/v1/evaluate', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const check = await fetch('http://127.0.0.1:3403/v1/evaluate', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       if (check.status !== 200) throw new Error(`the Python peer answered ${check.status} to ${w.name}: ${(await check.text()).slice(0, 300)}`);
-      peerResults.set(w.name, await measure('http://127.0.0.1:3402/v1/evaluate', w, body));
+      peerResults.set(w.name, await measure('http://127.0.0.1:3403/v1/evaluate', w, body));
       console.error(`python peer ${w.name}: ${peerResults.get(w.name)?.requestsPerSecond} req/s`);
     }
     if (withNotebook) {
-      peerResults.set('notebook', await measure('http://127.0.0.1:3402/v1/run', { connections: NOTEBOOK_CONNECTIONS }, notebookBody));
+      peerResults.set('notebook', await measure('http://127.0.0.1:3403/v1/run', { connections: NOTEBOOK_CONNECTIONS }, notebookBody));
       console.error(`python peer notebook: ${peerResults.get('notebook')?.requestsPerSecond} req/s`);
     }
   } finally {
@@ -162,18 +156,15 @@ if (peerMissing) {
   }
 }
 
-// 4. in-process notebook, and a fresh python3 per notebook and per graded submission.
+// 4. the notebook in-process, and in a fresh python3 with torch.
 let notebookInProcess: InProcessResult | undefined;
 let freshNotebook: FreshPythonResult | undefined;
-let freshSubmission: FreshPythonResult | undefined;
 if (withNotebook) notebookInProcess = measureNotebookInProcess(root, notebookCells, NOTEBOOK_RUNS);
 const freshMissing = missingPythonModules(['torch', 'matplotlib']);
 if (freshMissing) {
   skipped['fresh-python'] = freshMissing;
 } else {
   if (withNotebook) freshNotebook = freshPythonRuns(root, notebookCells, PYTHON_RUNS);
-  // A grader without a server: one fresh python3 per submission runs its cells, then the tests.
-  if (withGrade) freshSubmission = freshPythonRuns(root, [...gradeBatch.firstRightSubmissionCells, ...gradeBatch.testSources], PYTHON_RUNS);
 }
 
 // 5. ratios, table, result file.
@@ -237,21 +228,12 @@ if (notebookLatency && freshNotebook) {
   const ratio = freshNotebook.medianMs / notebookLatency.medianMs;
   target('notebook fresh python3 / gradserve HTTP median', ratio, '>= 1000', ratio >= 1000);
 }
-const perSubmissionMs = gradeLatency ? gradeLatency.medianMs / GRADE_BATCH_SIZE : undefined;
-if (perSubmissionMs !== undefined && freshSubmission) {
-  const ratio = freshSubmission.medianMs / perSubmissionMs;
-  target('grade: fresh python3 per submission / gradserve batch per submission', ratio, '>= 1000', ratio >= 1000);
-}
 
 console.log(`\nnotebook (lab, ${notebookCells.length} cells)`);
 if (notebookInProcess) console.log(`  in-process runNotebook: median ${notebookInProcess.medianMicroseconds} µs, p90 ${notebookInProcess.p90Microseconds} µs (${notebookInProcess.runs} runs)`);
 if (notebookLatency) console.log(`  POST /v1/run one at a time: median ${notebookLatency.medianMs} ms, p90 ${notebookLatency.p90Ms} ms (${notebookLatency.requests} requests)`);
 if (notebookThroughput) console.log(`  POST /v1/run, ${NOTEBOOK_CONNECTIONS} connections: ${notebookThroughput.requestsPerSecond.toFixed(0)} req/s, p50 ${notebookThroughput.p50Ms} ms, p99 ${notebookThroughput.p99Ms} ms`);
 if (freshNotebook) console.log(`  fresh ${PYTHON} + torch: median ${freshNotebook.medianMs} ms (${freshNotebook.runs} runs, ${freshNotebook.minMs}..${freshNotebook.maxMs})`);
-if (gradeLatency && perSubmissionMs !== undefined) {
-  console.log(`grade batch of ${GRADE_BATCH_SIZE}: median ${gradeLatency.medianMs} ms (${gradeLatency.requests} batches), ${round(perSubmissionMs * 1000)} µs per submission`);
-  if (freshSubmission) console.log(`  fresh ${PYTHON} + torch per submission (cells + tests): median ${freshSubmission.medianMs} ms (${freshSubmission.runs} runs)`);
-}
 if (peerResults.size > 0) {
   console.log('\nworkload            req/s gradserve   req/s FastAPI+torch   ratio   p99 g/peer (ms)');
   for (const [name, peer] of peerResults) {
@@ -284,7 +266,6 @@ writeFileSync(
       loadAverage: loadavg().map((l) => round(l)),
       results: rows,
       notebook: { cells: notebookCells.length, inProcess: notebookInProcess, http: notebookLatency, httpThroughput: notebookThroughput && { connections: NOTEBOOK_CONNECTIONS, ...notebookThroughput }, freshPython: freshNotebook },
-      gradeBatch: gradeLatency && { submissions: GRADE_BATCH_SIZE, http: gradeLatency, perSubmissionMs: perSubmissionMs && round(perSubmissionMs), freshPythonPerSubmission: freshSubmission },
       pythonPeer: { command: `${PYTHON} bench/python/peer_server.py (FastAPI + uvicorn + torch, one process)`, results: Object.fromEntries(peerResults), gradserveOverPeer: peerRatios },
       targets,
       skipped,

@@ -1,12 +1,11 @@
 /**
- * The notebook and grading workloads of the HTTP benchmark (issues 9, 12, 15): the lab's whole
- * notebook (the conformance case seed/whole-notebook, 19 cells) and a 200-submission grade batch.
+ * The notebook workload of the HTTP benchmark (issues 9, 15): the lab's whole notebook (the
+ * conformance case seed/whole-notebook, 19 cells), in-process and one request at a time.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PRACTICE_DERIVATIVE, practiceBatch } from './grade_submissions.js';
 
 /** The lab's whole notebook, read from the vendored conformance cases. */
 export function labNotebookCells(root: string): string[] {
@@ -74,13 +73,6 @@ export async function sequentialLatency(url: string, body: string, requests: num
   }
   times.sort((a, b) => a - b);
   return { requests, medianMs: round(times[Math.floor(requests / 2)]), p90Ms: round(times[Math.floor(requests * 0.9)]), status };
-}
-
-/** The grade batch of issue 12: `count` submissions of the lab's first practice exercise. */
-export function gradeBatchBody(count: number): { body: string; firstRightSubmissionCells: string[]; testSources: string[] } {
-  const { body } = practiceBatch(PRACTICE_DERIVATIVE, count);
-  const right = PRACTICE_DERIVATIVE.variants.find((v) => v.kind === 'right')?.body as { cells: string[] };
-  return { body: JSON.stringify(body), firstRightSubmissionCells: right.cells, testSources: PRACTICE_DERIVATIVE.tests.map((t) => t.source) };
 }
 
 export function round(v: number): number {

@@ -3,7 +3,7 @@
 Usage: /usr/bin/python3 bench/python/run_cells.py CELLS.json
 CELLS.json is a JSON list of cell sources. They run in one namespace, as a Jupyter kernel runs them,
 with matplotlib's Agg backend (no display); a cell that raises prints its error and the next cell
-runs (as a grader that runs a submission and then its tests would). The process exits when done:
+runs, as Jupyter's "run all" with errors allowed would. The process exits when done:
 the benchmark times the whole process, interpreter and `import torch` included, because that is
 what running a notebook in a fresh python3 costs.
 """
