@@ -1,6 +1,5 @@
 import { extent } from 'd3-array';
 import { scaleLinear } from 'd3-scale';
-import { line as linePath } from 'd3-shape';
 
 /**
  * One chart, drawn the way matplotlib draws the course's figures: lines (or
@@ -123,19 +122,60 @@ function axes(x: Scale, y: Scale, plot: { x: number; y: number; width: number; h
 }
 
 function series(l: FigureLine, color: string, x: Scale, y: Scale): string {
-  const n = Math.min(l.x.length, l.y.length);
-  const indices = Array.from({ length: n }, (_, i) => i);
-  const defined = (i: number): boolean => isFiniteNumber(l.x[i]) && isFiniteNumber(l.y[i]);
   if (l.style === 'scatter') {
-    const dots = indices.filter(defined).map((i) => `<circle cx="${round(x(l.x[i] as number))}" cy="${round(y(l.y[i] as number))}" r="3" fill="${color}"/>`);
+    const n = Math.min(l.x.length, l.y.length);
+    const dots: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const xv = l.x[i];
+      const yv = l.y[i];
+      if (isFiniteNumber(xv) && isFiniteNumber(yv)) dots.push(`<circle cx="${round(x(xv))}" cy="${round(y(yv))}" r="3" fill="${color}"/>`);
+    }
     return `<g class="mark-symbol" clip-path="url(#plot-area)">${dots.join('')}</g>`;
   }
-  // A missing or non-finite value breaks the line into segments instead of drawing through it.
-  const d = linePath<number>()
-    .defined(defined)
-    .x((i) => round(x(l.x[i] as number)))
-    .y((i) => round(y(l.y[i] as number)))(indices);
-  return `<g class="mark-line" clip-path="url(#plot-area)"><path d="${d ?? ''}" fill="none" stroke="${color}" stroke-width="2"/></g>`;
+  return `<g class="mark-line" clip-path="url(#plot-area)"><path d="${linePathData(l.x, l.y, x, y)}" fill="none" stroke="${color}" stroke-width="2"/></g>`;
+}
+
+/**
+ * The `d` of a line through the points (d3-shape's line() with its linear curve, written out:
+ * a figure of 1000 points is drawn on every notebook run). A missing or non-finite value breaks
+ * the line into segments instead of drawing through it: each segment starts with M, and a
+ * segment of one point is closed (Z) as d3 closes it. Coordinates are rounded to 1/100 pixel.
+ */
+export function linePathData(xs: readonly (number | null)[], ys: readonly (number | null)[], x: Scale, y: Scale): string {
+  const n = Math.min(xs.length, ys.length);
+  let d = '';
+  let segmentLength = 0;
+  for (let i = 0; i < n; i++) {
+    const xv = xs[i];
+    const yv = ys[i];
+    if (isFiniteNumber(xv) && isFiniteNumber(yv)) {
+      d += (segmentLength === 0 ? 'M' : 'L') + pathNumber(round(x(xv))) + ',' + pathNumber(round(y(yv)));
+      segmentLength++;
+    } else {
+      if (segmentLength === 1) d += 'Z';
+      segmentLength = 0;
+    }
+  }
+  if (segmentLength === 1) d += 'Z';
+  return d;
+}
+
+/**
+ * `String(Math.round(v * 1000) / 1000)` (d3-path's number text at 3 digits) without a float's
+ * shortest-digits search: below 2^31 thousandths an ulp is far below 0.0005, so the shortest
+ * decimal of m / 1000 is m / 1000 itself, written from integers.
+ */
+function pathNumber(v: number): string {
+  const thousandths = Math.round(v * 1000);
+  if (!(thousandths > -2147483648 && thousandths < 2147483648)) return String(thousandths / 1000);
+  const magnitude = thousandths < 0 ? -thousandths : thousandths;
+  const whole = Math.floor(magnitude / 1000);
+  const fraction = magnitude - whole * 1000;
+  const sign = thousandths < 0 ? '-' : '';
+  if (fraction === 0) return sign + whole;
+  if (fraction % 100 === 0) return sign + whole + '.' + fraction / 100;
+  if (fraction % 10 === 0) return sign + whole + (fraction < 100 ? '.0' : '.') + fraction / 10;
+  return sign + whole + (fraction < 10 ? '.00' : fraction < 100 ? '.0' : '.') + fraction;
 }
 
 function legend(entries: readonly { label: string | null; color: string }[], left: number, top: number, width: number): string {

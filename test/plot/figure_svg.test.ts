@@ -1,6 +1,8 @@
+import { scaleLinear } from 'd3-scale';
+import { line } from 'd3-shape';
 import { describe, expect, it } from 'vitest';
 import { chartFigure } from '../../src/plot/chart.js';
-import { COLOR_CYCLE, renderFigureSvg } from '../../src/plot/figure_svg.js';
+import { COLOR_CYCLE, linePathData, renderFigureSvg } from '../../src/plot/figure_svg.js';
 import { axisTitles, byClass, descendants, legendLabels, lineSeries, parseSvg } from './svg.js';
 
 describe('renderFigureSvg', () => {
@@ -55,6 +57,44 @@ describe('renderFigureSvg', () => {
     expect(svg).not.toContain('<b>');
     expect(svg).not.toContain('<i>');
     expect(legendLabels(parseSvg(svg))).toEqual(['<b>&']);
+  });
+});
+
+describe('linePathData', () => {
+  /** d3-shape's line() over the same scales: the reference the written-out path must equal. */
+  function d3Path(xs: (number | null)[], ys: (number | null)[], x: (v: number) => number, y: (v: number) => number): string {
+    const finite = (v: number | null): v is number => typeof v === 'number' && Number.isFinite(v);
+    const indices = Array.from({ length: Math.min(xs.length, ys.length) }, (_, i) => i);
+    const round = (v: number): number => Math.round(v * 100) / 100;
+    const d = line<number>()
+      .defined((i) => finite(xs[i]) && finite(ys[i]))
+      .x((i) => round(x(xs[i] as number)))
+      .y((i) => round(y(ys[i] as number)))(indices);
+    return d ?? '';
+  }
+
+  it("equals d3-shape's line(): gaps, one-point segments, negative, tiny and huge coordinates", () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const special = [null, Number.NaN, Number.POSITIVE_INFINITY, 0, -0, 1e-9, -1e-9, 0.0005, -0.0005, 0.0015, 1e7, -1e7, 2.5e6];
+    for (let trial = 0; trial < 200; trial++) {
+      const n = Math.floor(random() * 40);
+      const value = (): number | null => (random() < 0.15 ? special[Math.floor(random() * special.length)] : (random() - 0.5) * 10 ** Math.floor(random() * 8 - 3));
+      const xs = Array.from({ length: n }, value);
+      const ys = Array.from({ length: n + (trial % 3) - 1 }, value);
+      const domain = trial % 5 === 0 ? [-1e12, 1e12] : [-10 * random() - 0.1, 10 * random() + 0.1];
+      const x = scaleLinear().domain(domain).range([64, 620]);
+      const y = scaleLinear().domain([-3, 3 + random() * 100]).range([372, 12]);
+      expect(linePathData(xs, ys, x, y)).toBe(d3Path(xs, ys, x, y));
+    }
+    const identity = scaleLinear().domain([0, 1]).range([0, 1]);
+    const grid = Array.from({ length: 4001 }, (_, i) => (i - 2000) / 997);
+    expect(linePathData(grid, grid, identity, identity)).toBe(d3Path(grid, grid, identity, identity));
+    expect(linePathData([1, null, 2, 3], [1, 1, null, 3], identity, identity)).toBe('M1,1ZM3,3Z');
+    expect(linePathData([], [], identity, identity)).toBe('');
   });
 });
 
