@@ -166,7 +166,19 @@ export function compareObserved(
     return problems.length === 0 ? null : problems.join('; ');
   }
   if (isTensor(actual)) return `${name} should be ${describe(expected)}, but yours is a tensor (${showValues(actual.tensor)})`;
-  return equalObserved(expected, actual, tolerance, 0) ? null : `${name} is ${pythonText(actual)}, expected ${pythonText(expected)}`;
+  if (equalObserved(expected, actual, tolerance, 0)) return null;
+  if (uncomparable(expected) || uncomparable(actual)) {
+    return `${name} cannot be compared: it holds more than grading compares (${MAX_DEPTH} levels of nesting, ${MAX_ITEMS} items, ${MAX_ELEMENTS} tensor elements)`;
+  }
+  return `${name} is ${pythonText(actual)}, expected ${pythonText(expected)}`;
+}
+
+/** Whether a value has a part that was too deep or too large to observe (a bounded walk). */
+function uncomparable(v: Observed, depth = 0): boolean {
+  if (v === null || typeof v !== 'object' || depth > MAX_DEPTH + 1) return false;
+  if ('other' in v) return v.repr === null || v.repr.endsWith('(too large to compare)');
+  const parts = 'list' in v ? v.list : 'tuple' in v ? v.tuple : 'set' in v ? v.set : 'dict' in v ? v.dict.flat() : 'object' in v ? v.attrs.map((a) => a[1]) : [];
+  return parts.some((part) => uncomparable(part, depth + 1));
 }
 
 function isTensor(v: Observed): v is { tensor: ObservedTensor } {

@@ -239,6 +239,21 @@ describe('gradeNotebook: each test on its own copy of the namespace', () => {
   });
 });
 
+describe('gradeNotebook: deep values', () => {
+  it('a namespace of deeply nested lists is copied for each test and compared without recursing on the stack', () => {
+    const nested = 'a = []\nfor i in range(20000):\n    a = [a]';
+    const answer = grade([nested], [
+      { name: 'cut', points: 1, source: 'a[0][0] = None' },
+      { name: 'intact', points: 1, source: 'b = a\nfor i in range(20000):\n    b = b[0]\nassert b == []' },
+    ], { reference: [nested], compare: [{ name: 'a', points: 1 }] });
+    expect(outcomes(answer)).toEqual({
+      cut: [true, null, null],
+      intact: [true, null, null],
+      a: [false, 'a cannot be compared: it holds more than grading compares (32 levels of nesting, 10000 items, 1000000 tensor elements)', null],
+    });
+  });
+});
+
 describe('gradeNotebook: comparison with a reference notebook', () => {
   const REFERENCE =
     "import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\ny = x * 3\ny.sum().backward()\nn = 3\nlr = 0.1\nnames = ['a', 'b']";
