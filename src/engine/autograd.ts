@@ -65,6 +65,10 @@ export class Node {
   savedVersions: readonly number[] = [];
   /** Set when a backward pass without retain_graph ran this node: its saved values are gone. */
   freed = false;
+  /** How many tensors the node produced (split, unbind: one per piece); edges name one by outputNr. */
+  outputCount = 1;
+  /** For a node of several outputs: the gradients of the inputs from one gradient (or null) per output. */
+  multiBackward: ((gradOutputs: readonly (Tensor | null)[]) => (Tensor | null)[]) | null = null;
 
   constructor(name: string, next: readonly Edge[], inputMeta: readonly InputMeta[], backward: BackwardFn, variable: Tensor | null = null) {
     this.name = name;
@@ -99,7 +103,7 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
 
 /** The edge through which a gradient reaches `t`: its grad_fn, its accumulator, or none. */
 export function edgeOf(t: Tensor): Edge {
-  if (t.gradFn) return { node: t.gradFn, outputNr: 0 };
+  if (t.gradFn) return { node: t.gradFn, outputNr: t.outputNr };
   if (!t.requiresGrad) return { node: null, outputNr: 0 };
   t.gradAccumulator ??= new Node('AccumulateGrad', [], [], (grad) => {
     accumulateIntoLeaf(t, grad);
@@ -190,7 +194,7 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
     throw new ProblemError('autograd-error', 'element 0 of tensors does not require grad and does not have a grad_fn');
   }
   const retainGraph = options.retainGraph ?? createGraph;
-  withGradMode(createGraph, () => runBackward([{ node: rootEdge.node as Node, seed }], null, retainGraph, options.observer));
+  withGradMode(createGraph, () => runBackward([{ node: rootEdge.node as Node, seed, outputNr: rootEdge.outputNr }], null, retainGraph, options.observer));
 }
 
 export interface GradOptions {
@@ -216,7 +220,8 @@ export function grad(outputs: readonly Tensor[], inputs: readonly Tensor[], opti
     if (!output.requiresGrad) {
       throw new ProblemError('autograd-error', `element ${i} of tensors does not require grad and does not have a grad_fn`);
     }
-    return { node: edgeOf(output).node as Node, seed: rootGradient(output, options.gradOutputs?.[i] ?? null, i) };
+    const edge = edgeOf(output);
+    return { node: edge.node as Node, seed: rootGradient(output, options.gradOutputs?.[i] ?? null, i), outputNr: edge.outputNr };
   });
   const targets = inputs.map((input) => {
     if (!input.requiresGrad) throw new ProblemError('autograd-error', 'One of the differentiated Tensors does not require grad');
@@ -278,7 +283,7 @@ function reachableNodes(roots: readonly Node[]): Node[] {
  * a gradient can reach a captured node run (never AccumulateGrad).
  */
 function runBackward(
-  roots: readonly { node: Node; seed: Tensor }[],
+  roots: readonly { node: Node; seed: Tensor; outputNr?: number }[],
   capture: ReadonlySet<Node> | null,
   retainGraph: boolean,
   observer?: BackwardObserver,
@@ -289,14 +294,33 @@ function runBackward(
   chargeWork(order.length); // every reachable node is visited and sorted
   const leadsToCapture = capture === null ? null : nodesLeadingTo(capture, order);
   const pending = new Map<Node, Tensor>();
-  for (const { node, seed } of roots) {
-    const previous = pending.get(node);
-    pending.set(node, previous === undefined ? seed : accumulate(previous, seed));
-  }
+  // Nodes of several outputs (split, unbind) collect one gradient per output.
+  const pendingOutputs = new Map<Node, (Tensor | null)[]>();
+  const addGradient = (target: Node, outputNr: number, grad: Tensor) => {
+    if (target.outputCount === 1) {
+      const previous = pending.get(target);
+      pending.set(target, previous === undefined ? grad : accumulate(previous, grad));
+      return;
+    }
+    let slots = pendingOutputs.get(target);
+    if (slots === undefined) {
+      slots = new Array<Tensor | null>(target.outputCount).fill(null);
+      pendingOutputs.set(target, slots);
+    }
+    const previous = slots[outputNr];
+    slots[outputNr] = previous === null ? grad : accumulate(previous, grad);
+  };
+  for (const { node, seed, outputNr } of roots) addGradient(node, outputNr ?? 0, seed);
   const captured = new Map<Node, Tensor>();
   for (const node of order) {
-    const gradOutput = pending.get(node);
-    if (gradOutput === undefined) continue;
+    let gradOutput = pending.get(node);
+    const outputGrads = node.outputCount === 1 ? undefined : pendingOutputs.get(node);
+    if (outputGrads !== undefined) {
+      pendingOutputs.delete(node);
+      gradOutput = outputGrads.find((g) => g !== null) as Tensor;
+    } else if (gradOutput === undefined) {
+      continue;
+    }
     pending.delete(node);
     chargeWork(WORK_PER_NODE); // per node the backward loop runs
     if (capture !== null) {
@@ -307,7 +331,7 @@ function runBackward(
     }
     const savesValues = node.saved.tensors.length > 0;
     if (savesValues) checkSaved(node);
-    const grads = node.backward(gradOutput);
+    const grads = outputGrads !== undefined && node.multiBackward !== null ? node.multiBackward(outputGrads) : node.backward(gradOutput);
     if (savesValues && !retainGraph) node.freed = true;
     observer?.(node, gradOutput, grads);
     const next = node.next;
@@ -315,9 +339,7 @@ function runBackward(
       const target = next[i].node;
       const grad = grads[i];
       if (!target || !grad) continue;
-      const fitted = validateGradient(node, i, grad);
-      const previous = pending.get(target);
-      pending.set(target, previous === undefined ? fitted : accumulate(previous, fitted));
+      addGradient(target, next[i].outputNr, validateGradient(node, i, grad));
     }
   }
   return captured;

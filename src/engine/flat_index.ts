@@ -22,8 +22,8 @@ interface PutAttrs {
   shape: readonly number[];
 }
 
-/** out[k] = x.flat[indices[k]] */
-function takeValues(x: Tensor, indices: Int32Array, shape: readonly number[]): Tensor {
+/** out[k] = x.flat[indices[k]], outside any graph (for forward computations). */
+export function takeValues(x: Tensor, indices: Int32Array, shape: readonly number[]): Tensor {
   chargeWork(indices.length);
   const src = x.data;
   const out = allocate(x.dtype, indices.length);
@@ -31,8 +31,8 @@ function takeValues(x: Tensor, indices: Int32Array, shape: readonly number[]): T
   return new Tensor(out, shape.slice());
 }
 
-/** out = zeros(shape); out.flat[indices[k]] += g[k] */
-function putAddValues(g: Tensor, indices: Int32Array, shape: readonly number[]): Tensor {
+/** out = zeros(shape); out.flat[indices[k]] += g[k], outside any graph (for forward computations). */
+export function putAddValues(g: Tensor, indices: Int32Array, shape: readonly number[]): Tensor {
   chargeWork(indices.length);
   const src = g.data;
   const out = allocate(g.dtype, numelOf(shape));

@@ -484,3 +484,38 @@ function valueGradient(g: Tensor, strippedShape: readonly number[], shape: reado
   const summed = sameShape(g.shape, strippedShape) ? g : sumTo(g, strippedShape);
   return sameShape(summed.shape, shape) ? summed : reshape(summed, shape);
 }
+
+// ---- the basic steps as functions (torch.select, narrow, split pieces) ---------
+
+/** `x.select(dim, index)`: a view without `dim` (SelectBackward0); dim and index already in range. */
+export function selectView(x: Tensor, dim: number, index: number): Tensor {
+  return apply(Select, [x], { dim, index });
+}
+
+/** Elements start, start + step, ... (`length` of them) along `dim`: a view (SliceBackward0). */
+export function sliceView(x: Tensor, dim: number, start: number, length: number, step = 1): Tensor {
+  return apply(Slice, [x], { dim, start, length, step });
+}
+
+/** A view with a size-1 dim inserted at `dim` (UnsqueezeBackward0). */
+export function unsqueezeView(x: Tensor, dim: number): Tensor {
+  return apply(Unsqueeze, [x], { dim });
+}
+
+// ---- the op table's face: x[index] and x[index] = value from the interpreter ----
+
+/**
+ * The items of a Python index as the op table receives it: a tuple index
+ * arrives as an array of its items, anything else as itself (so the
+ * interpreter passes `x[a, b]` as [a, b] and `x[[0, 2]]` as [[0, 2]]: a list
+ * index inside a one-item tuple). `...` may be 'ellipsis' or the
+ * interpreter's Ellipsis (an object whose typeName is 'ellipsis').
+ */
+export function indexItems(index: unknown): IndexItem[] {
+  const items = Array.isArray(index) ? index : [index];
+  return items.map((item) => (isEllipsis(item) ? 'ellipsis' : (item as IndexItem)));
+}
+
+function isEllipsis(item: unknown): boolean {
+  return item === 'ellipsis' || (typeof item === 'object' && item !== null && (item as { typeName?: unknown }).typeName === 'ellipsis');
+}

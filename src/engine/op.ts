@@ -71,6 +71,33 @@ function savedTensors(saves: Primitive<never>['saves'], inputs: readonly Tensor[
   return { tensors, output: spec.output === true };
 }
 
+/** A primitive with several outputs (split, unbind): one node, each output an edge of it (outputNr). */
+export interface MultiPrimitive<Attrs = void> {
+  gradFn: string;
+  forward(inputs: readonly Tensor[], attrs: Attrs): Tensor[];
+  /** One gradient per input from one gradient per output (null for an output no gradient reached). */
+  backward(gradOutputs: readonly (Tensor | null)[], saved: { inputs: readonly Tensor[]; outputs: readonly Tensor[]; attrs: Attrs }): (Tensor | null)[];
+  saves?: Primitive<Attrs>['saves'];
+}
+
+/** Runs a primitive of several outputs and, if any input requires grad, records its one node. */
+export function applyMulti<Attrs>(primitive: MultiPrimitive<Attrs>, inputs: readonly Tensor[], attrs: Attrs): Tensor[] {
+  const outputs = primitive.forward(inputs, attrs);
+  if (isGradEnabled() && anyRequiresGrad(inputs) && outputs.length > 0) {
+    const saved = { inputs, outputs, attrs };
+    recordNode(primitive.gradFn, inputs, outputs[0], () => [], null, savedTensors(primitive.saves, inputs, outputs[0]));
+    const node = outputs[0].gradFn as NonNullable<Tensor['gradFn']>;
+    node.outputCount = outputs.length;
+    node.multiBackward = (grads) => primitive.backward(grads, saved);
+    outputs.forEach((output, i) => {
+      output.requiresGrad = true;
+      output.gradFn = node;
+      output.outputNr = i;
+    });
+  }
+  return outputs;
+}
+
 function anyRequiresGrad(inputs: readonly Tensor[]): boolean {
   for (let i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad) return true;
   return false;
@@ -226,7 +253,8 @@ export interface ExampleTensor {
 }
 
 export interface GradExample {
-  args: readonly (ExampleTensor | number | string | readonly number[] | boolean | null)[];
+  /** A list of ExampleTensors is a list-of-tensors argument (cat, stack). */
+  args: readonly (ExampleTensor | readonly ExampleTensor[] | number | string | readonly number[] | boolean | null)[];
   kwargs?: Readonly<Record<string, number | string | boolean | null | readonly number[]>>;
 }
 

@@ -87,6 +87,8 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The backward node that produced this tensor; null for leaves. */
   gradFn: Node | null = null;
+  /** Which of gradFn's outputs this tensor is (split and unbind pieces; else 0). */
+  outputNr = 0;
   /** Keep `.grad` on a non-leaf tensor (PyTorch's retain_grad()). */
   retainsGrad = false;
   /** A Python number wrapped as a 0-dim tensor: never drives type promotion. */

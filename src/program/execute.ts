@@ -1,4 +1,4 @@
-import { bindArguments, type OpDef, type Value } from '../engine/op.js';
+import { bindArguments, NamedTuple, type OpDef, type Value } from '../engine/op.js';
 import { OPS_BY_NAME } from '../engine/ops/index.js';
 import { Tensor } from '../engine/tensor.js';
 import { ProblemError } from '../errors.js';
@@ -29,7 +29,9 @@ export function execute(program: LoweredProgram, inputs: ReadonlyMap<string, Val
     const kwargs: Record<string, Value> = Object.create(null);
     for (const [key, value] of Object.entries(node.kwargs)) kwargs[key] = resolveName(value, env);
     try {
-      env.set(node.id, op.call(bindArguments(op, args, kwargs)));
+      const value = op.call(bindArguments(op, args, kwargs));
+      // The expression language reads a named tuple (x.max(dim=1)) as its values, as before tuples existed.
+      env.set(node.id, value instanceof NamedTuple ? value.values[0] : value);
     } catch (error) {
       if (error instanceof ProblemError && error.extras.node === undefined && !node.id.startsWith('%')) {
         throw new ProblemError(error.code, error.message, { ...error.extras, ...nodeContext(node.id) });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { backward, withGradMode } from '../../src/engine/autograd.js';
-import { bindArguments, type ExampleTensor, type GradExample, type OpDef, type Value } from '../../src/engine/op.js';
+import { bindArguments, type ExampleTensor, type GradExample, NamedTuple, type OpDef, type Value } from '../../src/engine/op.js';
+import { cat } from '../../src/engine/ops/cat.js';
+import { reshape } from '../../src/engine/ops/reshape.js';
 import { add } from '../../src/engine/ops/add.js';
 import { OPS, OPS_BY_NAME } from '../../src/engine/ops/index.js';
 import { mul } from '../../src/engine/ops/mul.js';
 import { sum } from '../../src/engine/ops/sum.js';
-import { Int64Array } from '../../src/engine/dtype.js';
 import { Tensor, zerosTensor } from '../../src/engine/tensor.js';
 import {
   expectAllClose,
@@ -16,6 +17,7 @@ import {
   weightedSum,
   type Tolerance,
 } from '../support/finite_differences.js';
+import { exampleConstant } from '../support/example_tensors.js';
 
 const FIRST_ORDER: Tolerance = { rtol: 1e-4, atol: 1e-6 };
 const SECOND_ORDER: Tolerance = { rtol: 1e-4, atol: 1e-5 };
@@ -38,20 +40,27 @@ function materialize(op: OpDef, example: GradExample, label: string): Materializ
   const numbers = [...example.args, ...Object.values(example.kwargs ?? {})].filter((v): v is number => typeof v === 'number');
   const avoid = [0, ...numbers];
   const inputs: Tensor[] = [];
-  const args = example.args.map((arg): Value => {
-    if (!isExampleTensor(arg)) return arg;
-    // class indices (int64) are data, not differentiated
-    if (arg.dtype === 'int64') return new Tensor(Int64Array.from(arg.values ?? []), arg.tensor.slice());
+  const draw = (arg: ExampleTensor): Tensor => {
+    const constant = exampleConstant(arg, random);
+    if (constant !== null) return constant;
     const range = arg.range ? { low: arg.range[0], high: arg.range[1] } : arg.domain === 'positive' ? { low: 0.5, high: 2 } : { low: -2, high: 2 };
     const tensor = randomTensor(random, arg.tensor, { ...range, avoid, margin: KINK_MARGIN }, true);
     inputs.push(tensor);
     return tensor;
+  };
+  const args = example.args.map((arg): Value => {
+    if (Array.isArray(arg) && arg.length > 0 && arg.every((item) => isExampleTensor(item))) return (arg as ExampleTensor[]).map(draw);
+    if (!isExampleTensor(arg as GradExample['args'][number])) return arg as Value;
+    return draw(arg as ExampleTensor);
   });
   return { bound: bindArguments(op, args, example.kwargs ?? {}), inputs, random };
 }
 
+/** The op's result as one tensor: a named tuple's values, a tuple's tensors flattened and joined. */
 function run(op: OpDef, bound: Record<string, Value>): Tensor {
   const output = op.call(bound);
+  if (output instanceof NamedTuple) return output.values[0] as Tensor;
+  if (Array.isArray(output)) return cat((output as Tensor[]).map((t) => reshape(t, [-1])));
   if (!(output instanceof Tensor)) throw new Error(`${op.name} returned ${String(output)}, not a tensor`);
   return output;
 }
@@ -65,10 +74,11 @@ function gradsOf(inputs: readonly Tensor[]): Tensor[] {
   return inputs.map((t) => t.grad ?? zerosTensor(t.shape, t.dtype));
 }
 
-/** d sum(op(inputs) * weights) / d inputs, by the engine's backward pass. */
-function firstGradients(op: OpDef, { bound, inputs }: Materialized, weights: Tensor, createGraph: boolean): Tensor[] {
+/** d sum(op(inputs) * weights) / d inputs (of op(inputs)² when `squared`), by the engine's backward pass. */
+function firstGradients(op: OpDef, { bound, inputs }: Materialized, weights: Tensor, createGraph: boolean, squared = false): Tensor[] {
   clearGrads(inputs);
-  backward(sum(mul(run(op, bound), weights)), { createGraph });
+  const output = run(op, bound);
+  backward(sum(mul(squared ? mul(output, output) : output, weights)), { createGraph });
   const grads = gradsOf(inputs);
   clearGrads(inputs);
   return grads;
@@ -95,7 +105,7 @@ describe('gradients against finite differences', () => {
 });
 
 /** Ops whose backward rules are differentiated again (create_graph) and checked the same way. */
-const SECOND_ORDER_CASES: readonly { op: string; example: GradExample }[] = [
+const SECOND_ORDER_CASES: readonly { op: string; example: GradExample; squared?: boolean }[] = [
   { op: 'mul', example: { args: [{ tensor: [2, 3] }, { tensor: [3] }] } },
   { op: 'div', example: { args: [{ tensor: [2, 3] }, { tensor: [3] }] } },
   { op: 'div', example: { args: [2, { tensor: [3] }] } },
@@ -112,10 +122,17 @@ const SECOND_ORDER_CASES: readonly { op: string; example: GradExample }[] = [
   { op: 'tan', example: { args: [{ tensor: [4] }] } },
   { op: 'tanh', example: { args: [{ tensor: [4] }] } },
   { op: 'sigmoid', example: { args: [{ tensor: [4] }] } },
+  // Ops linear in their input have no second derivative of their own: L = sum(op(x)² · w)
+  // checks that their backward rules record a graph that differentiates again.
+  ...[
+    'where', 'masked_fill', 'masked_select', 'sort', 'topk', 'median', 'max', 'select', 'narrow', 'permute', 'movedim', 'flatten', 'unflatten',
+    'view_as', 'expand_as', 'repeat', 'tile', 'cat', 'stack', 'hstack', 'vstack', 'split', 'chunk', 'unbind', 'flip', 'roll', 'tril', 'triu',
+    'diag', 'diagonal', 'trace', 'gather', 'index_select', 'take_along_dim', 'scatter', 'repeat_interleave', 'reshape', 'contiguous',
+  ].flatMap((op) => (OPS_BY_NAME.get(op)?.examples ?? []).map((example) => ({ op, example, squared: true }))),
 ];
 
 describe('second derivatives against finite differences of the first', () => {
-  it.each(SECOND_ORDER_CASES.map((c) => ({ ...c, label: `${c.op} ${JSON.stringify(c.example)}` })))('$label', ({ op: name, example, label }) => {
+  it.each(SECOND_ORDER_CASES.map((c) => ({ ...c, label: `${c.op}${c.squared ? ' squared' : ''} ${JSON.stringify(c.example)}` })))('$label', ({ op: name, example, label, squared }) => {
     const op = OPS_BY_NAME.get(name);
     if (!op) throw new Error(`no op ${name}`);
     const case_ = materialize(op, example, label);
@@ -123,14 +140,14 @@ describe('second derivatives against finite differences of the first', () => {
     const directions = case_.inputs.map((t) => randomTensor(case_.random, t.shape, { low: -1, high: 1 }));
 
     // s = Σ_k sum(dL/dx_k * v_k); ds/dx is the Hessian of L times v.
-    const firsts = firstGradients(op, case_, weights, true);
+    const firsts = firstGradients(op, case_, weights, true, squared);
     const s = firsts.map((g, k) => sum(mul(g, directions[k]))).reduce((a, b) => add(a, b));
     backward(s);
     const analytic = gradsOf(case_.inputs);
     clearGrads(case_.inputs);
 
     const directional = () =>
-      firstGradients(op, case_, weights, false).reduce((total, g, k) => total + weightedSum(g.data, directions[k].data), 0);
+      firstGradients(op, case_, weights, false, squared).reduce((total, g, k) => total + weightedSum(g.data, directions[k].data), 0);
     case_.inputs.forEach((input, k) => {
       expectAllClose(analytic[k].data, numericGradient(directional, input), SECOND_ORDER, `${label}: input ${k}`);
     });

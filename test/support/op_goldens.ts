@@ -11,6 +11,7 @@ import { backward } from '../../src/engine/autograd.js';
 import { type DType, TorchDType } from '../../src/engine/dtype.js';
 import { bindArguments, isTensor, NamedTuple, type OpDef, type OpModule, type Value } from '../../src/engine/op.js';
 import { modulesOf, OPS_BY_NAME, opSpelled } from '../../src/engine/ops/index.js';
+import { getItem, type IndexItem } from '../../src/engine/indexing.js';
 import { Tensor } from '../../src/engine/tensor.js';
 import { traceGraph } from '../../src/engine/trace.js';
 import { describeEntry } from '../../src/program/encode.js';
@@ -88,8 +89,9 @@ type Item = Value | Module | BoundMethod;
 const TORCH_DTYPES: Record<string, DType> = { float32: 'float32', float: 'float32', float64: 'float64', double: 'float64', int64: 'int64', long: 'int64', bool: 'bool' };
 
 const MODULE_PATHS = new Set(['torch', 'torch.nn', 'torch.nn.functional', 'torch.special', 'torch.linalg']);
+const COMPARISON_OPS: Record<string, string> = { '>': 'gt', '>=': 'ge', '<': 'lt', '<=': 'le', '==': 'eq', '!=': 'ne' };
 const OPERATOR_OPS: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '**': 'pow', '@': 'matmul', '//': 'floor_divide', '%': 'remainder' };
-const TOKEN = /\s*(?:(\d+\.\d*(?:e[-+]?\d+)?|\d*\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+)|(\d+)|([A-Za-z_]\w*)|'([^']*)'|"([^"]*)"|(\*\*|\/\/|[-+*/@%()[\],.=]))/y;
+const TOKEN = /\s*(?:(\d+\.\d*(?:e[-+]?\d+)?|\d*\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+)|(\d+)|([A-Za-z_]\w*)|'([^']*)'|"([^"]*)"|(\*\*|\/\/|>=|<=|==|!=|\.\.\.|[-+*/@%()[\],.=<>:]))/y;
 
 interface Token {
   kind: 'float' | 'int' | 'name' | 'string' | 'op' | 'end';
@@ -170,7 +172,16 @@ class Statement {
     return t;
   }
 
+  /** Comparisons (`a > b`), below arithmetic: the table's gt, ge, lt, le, eq, ne. */
   private expression(): Value {
+    const left = this.arithmetic();
+    const t = this.peek();
+    if (t.kind !== 'op' || !(t.text in COMPARISON_OPS)) return left;
+    this.at++;
+    return callOp(COMPARISON_OPS[t.text], [left, this.arithmetic()], {});
+  }
+
+  private arithmetic(): Value {
     let left = this.product();
     for (;;) {
       const t = this.peek();
@@ -208,13 +219,37 @@ class Statement {
         item = this.attribute(item, name);
       } else if (this.accept('(')) {
         item = this.call(item);
+      } else if (this.accept('[')) {
+        if (!(item instanceof Tensor)) throw new Error('only tensors are subscripted here');
+        item = getItem(item, this.indexItems());
       } else break;
     }
     if (item instanceof Module || item instanceof BoundMethod) throw new Error('a module or method is not a value');
     return item;
   }
 
+  /** The items of `x[...]` up to the closing bracket: slices, `...`, None, and expressions. */
+  private indexItems(): IndexItem[] {
+    const items: IndexItem[] = [];
+    while (!this.accept(']')) {
+      if (this.accept('...')) items.push('ellipsis');
+      else {
+        const start = this.nextIs(':') ? null : (this.expression() as IndexItem);
+        if (this.accept(':')) {
+          const stop = this.nextIs(':') || this.nextIs(',') || this.nextIs(']') ? null : this.expression();
+          const step = this.accept(':') && !this.nextIs(',') && !this.nextIs(']') ? this.expression() : null;
+          items.push({ start: start as bigint | null, stop: stop as bigint | null, step: step as bigint | null });
+        } else items.push(start);
+      }
+      if (!this.accept(',') && !this.nextIs(']')) throw new Error(`expected , or ] in a subscript, found ${JSON.stringify(this.peek().text)}`);
+    }
+    return items;
+  }
+
   private attribute(item: Item, name: string): Item {
+    // x.T reverses the dims (PermuteBackward0), x.mT swaps the last two (TransposeBackward0)
+    if (item instanceof Tensor && name === 'T') return callOp('permute', [item, item.shape.map((_, i) => BigInt(item.ndim - 1 - i))], {});
+    if (item instanceof Tensor && name === 'mT') return callOp('transpose', [item, -2n, -1n], {});
     if (item instanceof Module && item.path === 'torch' && name in TORCH_DTYPES) return TorchDType.of(TORCH_DTYPES[name]);
     if (item instanceof Module) {
       const path = `${item.path}.${name}`;

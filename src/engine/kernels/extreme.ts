@@ -40,23 +40,29 @@ export function tiesMask(t: Tensor, value: number): { mask: Tensor; ties: number
  * The preferred element along `dim` (the first one on ties, as PyTorch's
  * max(dim)/min(dim) index), and a mask of `t`'s shape with 1 at each of them.
  */
-export function extremeAlongDim(t: Tensor, dim: number, keepdim: boolean, prefer: Prefer): { values: Tensor; selected: Tensor } {
+export function extremeAlongDim(t: Tensor, dim: number, keepdim: boolean, prefer: Prefer): { values: Tensor; selected: Tensor; indices: Tensor } {
   chargeWork(t.numel); // elements read
   const { outer, size, inner } = linesAlong(t.shape, dim);
   const src = t.data;
   const values = allocate(t.dtype, outer * inner);
+  const indices = allocate('int64', outer * inner);
   const selected = allocate(t.dtype, src.length);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const first = o * size * inner + i;
       let bestAt = first;
+      let bestJ = 0;
       for (let j = 1, at = first + inner; j < size; j++, at += inner) {
-        if (prefer(src[at], src[bestAt])) bestAt = at;
+        if (prefer(src[at], src[bestAt])) {
+          bestAt = at;
+          bestJ = j;
+        }
       }
       values[o * inner + i] = src[bestAt];
+      indices[o * inner + i] = bestJ;
       selected[bestAt] = 1;
     }
   }
   const shape = t.ndim === 0 ? [] : reducedShape(t.shape, [dim], keepdim);
-  return { values: new Tensor(values, shape), selected: new Tensor(selected, t.shape.slice()) };
+  return { values: new Tensor(values, shape), selected: new Tensor(selected, t.shape.slice()), indices: new Tensor(indices, shape.slice()) };
 }

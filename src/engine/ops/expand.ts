@@ -15,8 +15,9 @@ const Expand: Primitive<ExpandAttrs> = {
   backward: (g) => [g],
 };
 
-export function expand(x: Tensor, shape: readonly number[]): Tensor {
-  if (sameShape(x.shape, shape)) return x;
+/** `x.expand(*shape)`; a shape equal to x's gives x itself unless `always` (torch's expand makes a node either way). */
+export function expand(x: Tensor, shape: readonly number[], always = false): Tensor {
+  if (!always && sameShape(x.shape, shape)) return x;
   const lead = shape.length - x.ndim;
   const resolved = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
   resolved.forEach((d, i) => {

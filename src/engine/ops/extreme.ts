@@ -1,5 +1,5 @@
 import { ProblemError } from '../../errors.js';
-import { apply, defineOp, type OpDef, type Primitive, type Value } from '../op.js';
+import { apply, defineOp, isTensor, type NamedTuple, type OpDef, type Primitive, pythonTypeName, type Value, valuesAndIndices } from '../op.js';
 import { extremeAll, extremeAlongDim, type Prefer, tiesMask } from '../kernels/extreme.js';
 import { normalizeDim } from '../kernels/reduce.js';
 import { kinkWhere } from '../kinks.js';
@@ -22,9 +22,15 @@ export interface ExtremeSpec {
   /** grad_fn over all elements (MaxBackward1) and along a dim (MaxBackward0). */
   allGradFn: string;
   dimGradFn: string;
+  /** `torch.max(a, b)` of two tensors is the elementwise maximum. */
+  binary: (a: Tensor, b: Tensor) => Tensor;
 }
 
-export function defineExtreme(spec: ExtremeSpec): { reduce: (x: Tensor, dim?: number | null, keepdim?: boolean) => Tensor; op: OpDef } {
+export function defineExtreme(spec: ExtremeSpec): {
+  reduce: (x: Tensor, dim?: number | null, keepdim?: boolean) => Tensor;
+  withIndices: (x: Tensor, dim: number, keepdim?: boolean) => NamedTuple;
+  op: OpDef;
+} {
   // d ext(x)/dx_i = 1/k for each of the k elements equal to the extreme, 0 elsewhere
   // (PyTorch's evenly_distribute_backward: ties share the gradient; NaN inputs tie with a NaN result)
   const overAll: Primitive = {
@@ -68,15 +74,23 @@ export function defineExtreme(spec: ExtremeSpec): { reduce: (x: Tensor, dim?: nu
     return apply(alongDim, [x], { dim: d, keepdim });
   };
 
+  /** `x.max(dim)`: torch.return_types.max(values, indices), the first extreme's index along dim (int64, no gradient). */
+  const withIndices = (x: Tensor, dim: number, keepdim = false): NamedTuple => {
+    const values = reduce(x, dim, keepdim);
+    const { indices } = extremeAlongDim(x, normalizeDim(dim, x.ndim), keepdim, spec.prefer);
+    return valuesAndIndices(spec.name, values, indices);
+  };
+
   const op = defineOp({
     name: spec.name,
     summary: `${spec.noun} of all elements, or the ${spec.noun.toLowerCase()} values along \`dim\` (keeping it with \`keepdim=True\`).`,
     params: [
       { name: 'input', kind: 'tensor' },
-      { name: 'dim', kind: 'int?', default: null },
+      // an int, or (torch.max(a, b)) the other tensor
+      { name: 'dim', kind: 'tensor|number?', default: null },
       { name: 'keepdim', kind: 'bool', default: false },
     ],
-    gradFns: [spec.allGradFn, spec.dimGradFn],
+    gradFns: [spec.allGradFn, spec.dimGradFn, spec.name === 'max' ? 'MaximumBackward0' : 'MinimumBackward0'],
     method: true,
     function: true,
     examples: [
@@ -85,7 +99,14 @@ export function defineExtreme(spec: ExtremeSpec): { reduce: (x: Tensor, dim?: nu
       { args: [{ tensor: [3, 4] }], kwargs: { dim: 0, keepdim: true } },
       { args: [{ tensor: [] }] },
     ],
-    call: ({ input, dim, keepdim }): Value => reduce(input as Tensor, dim as number | null, keepdim as boolean),
+    call: ({ input, dim, keepdim }): Value => {
+      if (isTensor(dim)) return spec.binary(input as Tensor, dim);
+      if (dim === null) return reduce(input as Tensor);
+      if (typeof dim !== 'bigint' && !(typeof dim === 'number' && Number.isInteger(dim))) {
+        throw new ProblemError('invalid-argument', `${spec.name}(): argument 'dim' (position 2) must be int, not ${pythonTypeName(dim as Value)}`, { pythonType: 'TypeError' });
+      }
+      return withIndices(input as Tensor, Number(dim), keepdim as boolean);
+    },
   });
-  return { reduce, op };
+  return { reduce, withIndices, op };
 }

@@ -51,6 +51,60 @@ import mul_ from './mul_.js';
 import div_ from './div_.js';
 import copy_ from './copy_.js';
 import clamp_ from './clamp_.js';
+import gt from './gt.js';
+import ge from './ge.js';
+import lt from './lt.js';
+import le from './le.js';
+import eq from './eq.js';
+import ne from './ne.js';
+import where from './where.js';
+import maskedFill from './masked_fill.js';
+import maskedSelect from './masked_select.js';
+import argmax from './argmax.js';
+import argmin from './argmin.js';
+import sort from './sort.js';
+import argsort from './argsort.js';
+import topk from './topk.js';
+import median from './median.js';
+import all from './all.js';
+import any from './any.js';
+import countNonzero from './count_nonzero.js';
+import select from './select.js';
+import narrow from './narrow.js';
+import permute from './permute.js';
+import movedim from './movedim.js';
+import moveaxis from './moveaxis.js';
+import flatten from './flatten.js';
+import unflatten from './unflatten.js';
+import viewAs from './view_as.js';
+import expandAs from './expand_as.js';
+import repeat from './repeat.js';
+import tile from './tile.js';
+import cat from './cat.js';
+import concat from './concat.js';
+import concatenate from './concatenate.js';
+import stack from './stack.js';
+import hstack from './hstack.js';
+import vstack from './vstack.js';
+import split from './split.js';
+import chunk from './chunk.js';
+import unbind from './unbind.js';
+import flip from './flip.js';
+import fliplr from './fliplr.js';
+import flipud from './flipud.js';
+import roll from './roll.js';
+import tril from './tril.js';
+import triu from './triu.js';
+import diag from './diag.js';
+import diagonal from './diagonal.js';
+import trace from './trace.js';
+import gather from './gather.js';
+import indexSelect from './index_select.js';
+import takeAlongDim from './take_along_dim.js';
+import scatter from './scatter.js';
+import repeatInterleave from './repeat_interleave.js';
+import getitem from './getitem.js';
+import setitem from './setitem.js';
 import bmm from './bmm.js';
 import addmm from './addmm.js';
 import exp2 from './exp2.js';
@@ -191,6 +245,11 @@ export const OPS: readonly OpDef[] = [
   matmul, mm, mv, dot,
   view, reshape, expand, t, transpose, squeeze, unsqueeze, contiguous,
   zero_, fill_, add_, sub_, mul_, div_, copy_, clamp_,
+  gt, ge, lt, le, eq, ne, where, maskedFill, maskedSelect, // comparisons and selection
+  argmax, argmin, sort, argsort, topk, median, all, any, countNonzero, // reductions with indices or bool results
+  select, narrow, permute, movedim, moveaxis, flatten, unflatten, viewAs, expandAs, repeat, tile, cat, concat, concatenate, stack, hstack, vstack,
+  split, chunk, unbind, flip, fliplr, flipud, roll, tril, triu, diag, diagonal, trace, gather, indexSelect, takeAlongDim, scatter, repeatInterleave,
+  getitem, setitem,
   grad, jacobian, hessian,
   bmm, addmm, det, inverse, linalgInv, linalgSolve, cross, linalgCross, linalgVectorNorm, linalgMatrixNorm, linalgNorm, outer, ger, kron, einsum, tensordot, // linalg ops
   pad, conv1d, conv2d, maxPool2d, avgPool2d, layerNorm, batchNorm, linear, dropout, embedding, oneHot, // nn ops

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backward } from '../../../src/engine/autograd.js';
-import { bindArguments, type OpDef, type Value } from '../../../src/engine/op.js';
+import { bindArguments, type NamedTuple, type OpDef, type Value } from '../../../src/engine/op.js';
 import { logSoftmax } from '../../../src/engine/ops/log_softmax.js';
 import maxOp, { max } from '../../../src/engine/ops/max.js';
 import meanOp, { mean } from '../../../src/engine/ops/mean.js';
@@ -148,7 +148,7 @@ describe('max and min along a dim', () => {
 
   it('keeps the reduced dim with keepdim=True', () => {
     const m = leaf(M);
-    const r = callOp(maxOp, [m], { dim: 0, keepdim: true }) as Tensor;
+    const r = (callOp(maxOp, [m], { dim: 0, keepdim: true }) as NamedTuple).values[0] as Tensor;
     expect(r.shape).toEqual([1, 3]);
     expect(values(r)).toEqual([1.5, 0.25, 2]);
     backward(sum(mul(r, leaf([[1, 2, 3]], false))));

@@ -1,0 +1,4 @@
+import { defineComparison } from '../compare.js';
+
+// not differentiable: the result is a bool tensor
+export default defineComparison({ name: 'lt', operator: '<', test: (a, b) => a < b });

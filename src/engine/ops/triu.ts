@@ -1,0 +1,4 @@
+import { defineTriangle } from '../tril.js';
+
+// keeps j - i >= diagonal; the gradient keeps the same triangle
+export default defineTriangle(false);
