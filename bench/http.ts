@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { labNotebookCells, measureNotebookInProcess, round, sequentialLatency, type InProcessResult, type SequentialLatency } from './notebook.js';
@@ -159,7 +159,7 @@ if (peerMissing) {
 // 4. the notebook in-process, and in a fresh python3 with torch.
 let notebookInProcess: InProcessResult | undefined;
 let freshNotebook: FreshPythonResult | undefined;
-if (withNotebook) notebookInProcess = measureNotebookInProcess(root, notebookCells, NOTEBOOK_RUNS);
+if (withNotebook) notebookInProcess = measureNotebookInProcess(root, join(dirname(serverEntry), 'python/run.js'), notebookCells, NOTEBOOK_RUNS);
 const freshMissing = missingPythonModules(['torch', 'matplotlib']);
 if (freshMissing) {
   skipped['fresh-python'] = freshMissing;

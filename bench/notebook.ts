@@ -22,12 +22,12 @@ export interface InProcessResult {
 }
 
 /**
- * runNotebook(cells) of the built dist, in a plain `node` of its own (as the server runs it: under
+ * runNotebook(cells) of the built dist (the build the server comes from), in a plain `node` of its own (as the server runs it: under
  * tsx, esbuild's keepNames wraps every closure and inflates small costs). Warm-up runs first, then
  * each run is timed on its own; the median is the figure.
  */
-export function measureNotebookInProcess(root: string, cells: string[], runs: number): InProcessResult {
-  const runModule = pathToFileURL(join(root, 'dist/src/python/run.js')).href;
+export function measureNotebookInProcess(root: string, runModulePath: string, cells: string[], runs: number): InProcessResult {
+  const runModule = pathToFileURL(runModulePath).href;
   const script = `
     const { runNotebook } = await import(${JSON.stringify(runModule)});
     const cells = JSON.parse(process.env.BENCH_CELLS);
