@@ -10,7 +10,7 @@ import { RunAnswer, RunRequest } from './run.js';
  */
 export const GRADE_LIMITS = Object.freeze({
   /** Hidden tests in one request. */
-  maxTests: 100,
+  maxTests: 50,
   /** Characters of one test's source. */
   maxTestSourceChars: 20_000,
   /** Characters of all tests' source together. */
@@ -21,10 +21,13 @@ export const GRADE_LIMITS = Object.freeze({
   maxPoints: 1_000_000,
   /** Characters of a test's name. */
   maxNameChars: 200,
-  /** Interpreter steps one test may take (then it fails with a TimeoutError). */
-  maxStepsPerTest: 100_000,
-  /** Work (meter units: elements, graph nodes, steps) one test may do (then it fails with a TimeoutError). */
-  maxWorkPerTest: 4_000_000,
+  /**
+   * Interpreter steps one test may take, and work (meter units: elements, graph nodes, steps) it
+   * may do; past either it fails with a TimeoutError. All tests together stay within half of the
+   * pool's default work limit (POOL_MAX_WORK 100,000,000), the rest is the notebook's.
+   */
+  maxStepsPerTest: 30_000,
+  maxWorkPerTest: 1_000_000,
   /** Submissions one batch grades. */
   maxBatchSubmissions: 500,
 });
