@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MAX_RANK, RANK_LIMIT_MESSAGE } from './depth.js';
+// zod's messages that teach (unknown keys suggest the nearest): installed before any schema is used.
+import './messages.js';
 import type { Limits } from './limits.js';
 
 /** A number on the wire: JSON numbers, plus the strings that carry non-finite values. */

@@ -10,6 +10,7 @@ import overload from './plugins/overload.js';
 import requestLog, { requestIdFrom } from './plugins/request_log.js';
 import drain from './plugins/drain.js';
 import docs, { openapi } from './plugins/docs.js';
+import cors from './plugins/cors.js';
 import { answerSerializerCompiler } from './program/serialize.js';
 import problems, { nestingProblem } from './plugins/problems.js';
 import jsonBody from './plugins/json_body.js';
@@ -32,7 +33,7 @@ export interface AppOptions {
   operations?: Partial<Omit<OperationsOptions, 'evaluation'>> & { evaluation?: Partial<OperationsOptions['evaluation']> };
 }
 
-export type OperationsOptions = Pick<Config, 'evaluation' | 'overload' | 'rateLimit' | 'requestTimeoutMs' | 'trustProxy'>;
+export type OperationsOptions = Pick<Config, 'evaluation' | 'overload' | 'rateLimit' | 'requestTimeoutMs' | 'trustProxy' | 'cors'>;
 
 /** A tenth of the request timeout, between 100 ms and 1 s (Node's default, 30 s, when there is none). */
 function connectionsCheckingInterval(requestTimeoutMs: number): number {
@@ -81,6 +82,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // The OpenAPI document collects every route from here on, /metrics included.
   await app.register(openapi);
   await app.register(problems);
+  await app.register(cors, { cors: operations.cors });
   await app.register(jsonBody);
   await app.register(evaluation, { config: operations.evaluation });
   await app.register(requestLog);

@@ -80,7 +80,7 @@ export const EnvSchema = z.object({
   SHUTDOWN_GRACE_MS: wholeNumber(0).default(10_000).describe('How long in-flight requests may take to finish on SIGTERM/SIGINT'),
   TRUST_PROXY: flag.default(false).describe('Trust X-Forwarded-For (behind a load balancer)'),
   CORS_ORIGINS: corsOrigins
-    .default('')
+    .default(null)
     .describe('Origins whose browser pages may call the API (CORS), separated by commas, or * for any; empty: CORS off (no OPTIONS preflight answers)'),
   ...limitVariables,
 });

@@ -1,6 +1,7 @@
 import { errorCodes, type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemError } from '../errors.js';
+import { jsonSyntaxError } from './json_error.js';
 
 /**
  * The JSON body parser. As fastify's own (secure-json-parse with protoAction
@@ -53,7 +54,11 @@ async function jsonBody(app: FastifyInstance): Promise<void> {
     try {
       value = JSON.parse(text);
     } catch {
-      return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), undefined);
+      // Where and what: line and column of the first mistake, in words people recognise (json_error.ts).
+      const mistake = jsonSyntaxError(text);
+      if (mistake === null) return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), undefined);
+      const { message, line, column, offset } = mistake;
+      return done(new ProblemError('invalid-json', `the body is not valid JSON: ${message} (line ${line}, column ${column})`, { position: { line, column, offset } }), undefined);
     }
     // Only bodies whose text has such a key are walked (as secure-json-parse does).
     if (PROTO_KEY.test(text) || CONSTRUCTOR_KEY.test(text)) {

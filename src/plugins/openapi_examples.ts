@@ -111,12 +111,20 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, Example>> = {
 
 /** One answer per problem code, as the service words it. */
 export const PROBLEM_EXAMPLES: Record<ProblemCode, { detail: string } & Omit<ProblemExtras, 'pythonType'>> = {
-  'invalid-json': { detail: "the body is not valid JSON: Expected ',' or '}' after property value at line 1, column 22" },
-  'invalid-request': {
-    detail: '/inputs/x/dtype: dtype must be one of float32, float64 (got "float16")',
-    errors: [{ pointer: '/inputs/x/dtype', detail: 'dtype must be one of float32, float64 (got "float16")' }],
+  'invalid-json': {
+    detail: "the body is not valid JSON: a ',' is missing: expected ',' or '}' after a property value, found '\"' (line 3, column 2)",
+    position: { line: 3, column: 2, offset: 44 },
   },
-  'unsupported-media-type': { detail: "Unsupported Media Type: text/plain; send JSON with -H 'content-type: application/json'" },
+  'invalid-request': {
+    detail: '(body): unknown key "input": did you mean "inputs"? (and 1 more)',
+    errors: [
+      { pointer: '', detail: 'unknown key "input": did you mean "inputs"?' },
+      { pointer: '/inputs/x/dtype', detail: 'dtype must be one of float32, float64 (got "float16")' },
+    ],
+  },
+  'unsupported-media-type': {
+    detail: "the body was sent as application/x-www-form-urlencoded (what curl -d sends unless told otherwise); gradserve takes JSON: add -H 'content-type: application/json'",
+  },
   'body-too-large': { detail: 'Request body is too large' },
   'parse-error': { detail: "invalid syntax: expected an expression after '+'", position: { line: 1, column: 9, offset: 8 } },
   'unknown-name': { detail: "name 'z' is not defined", node: 'y' },

@@ -79,6 +79,18 @@ function codeForFastifyError(error: FastifyError): ProblemCode {
   return 'invalid-request';
 }
 
+/** What a 415 says: what was sent, and the curl flag that sends JSON. */
+export function unsupportedMediaTypeDetail(contentType: string | undefined): string {
+  const type = contentType?.split(';', 1)[0].trim().toLowerCase();
+  const sent =
+    type === undefined || type === ''
+      ? 'without a content-type'
+      : type === 'application/x-www-form-urlencoded'
+        ? `as ${type} (what curl -d sends unless told otherwise)`
+        : `as ${type}`;
+  return `the body was sent ${sent}; gradserve takes JSON: add -H 'content-type: application/json'`;
+}
+
 /** A body nested past the limits (schemas/depth.ts): a 400 naming where. */
 export function nestingProblem({ pointer, detail }: { pointer: string; detail: string }): ProblemError {
   return new ProblemError('invalid-request', `${pointer}: ${detail}`, { errors: [{ pointer, detail }] });
@@ -101,6 +113,7 @@ async function problems(app: FastifyInstance): Promise<void> {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = codeForFastifyError(error);
+      if (code === 'unsupported-media-type') return sendProblem(reply, code, unsupportedMediaTypeDetail(request.headers['content-type']));
       return sendProblem(reply, code, error.message);
     }
     if (error instanceof RangeError) {
