@@ -34,3 +34,11 @@ export default defineOp({
   examples: [{ args: [{ tensor: [2, 3, 4] }, [2, 0, 1]] }, { args: [{ tensor: [2, 3] }, [1, 0]] }],
   call: ({ input, dims }): Value => permute(input as Tensor, dims as number[]),
 });
+
+/** `x.T`: the dims reversed, for every rank (PermuteBackward0, as torch 1.13 gives it even for a vector). */
+export function reversedDims(x: Tensor): Tensor {
+  return permute(
+    x,
+    x.shape.map((_, i) => x.ndim - 1 - i),
+  );
+}

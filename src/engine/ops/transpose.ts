@@ -1,3 +1,4 @@
+import { ProblemError } from '../../errors.js';
 import { apply, defineOp, type Primitive, type Value } from '../op.js';
 import { normalizeDim } from '../kernels/reduce.js';
 import { permutedView } from '../strided.js';
@@ -21,6 +22,12 @@ export function swappedOrder(ndim: number, dim0: number, dim1: number): number[]
   const order = Array.from({ length: ndim }, (_, i) => i);
   if (ndim > 0) [order[dim0], order[dim1]] = [order[dim1], order[dim0]];
   return order;
+}
+
+/** `x.mT`: the last two dims swapped (TransposeBackward0), for matrices and batches of them. */
+export function matrixTranspose(x: Tensor): Tensor {
+  if (x.ndim < 2) throw new ProblemError('invalid-argument', `tensor.mT is only supported on matrices or batches of matrices. Got ${x.ndim}-D tensor.`);
+  return transpose(x, -2, -1);
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {

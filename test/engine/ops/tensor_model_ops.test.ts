@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { Int64Array } from '../../../src/engine/dtype.js';
 import { bindArguments, NamedTuple, type Value } from '../../../src/engine/op.js';
 import { OPS_BY_NAME } from '../../../src/engine/ops/index.js';
+import { reversedDims } from '../../../src/engine/ops/permute.js';
+import { matrixTranspose } from '../../../src/engine/ops/transpose.js';
 import { formatTensor } from '../../../src/engine/repr.js';
 import { Tensor } from '../../../src/engine/tensor.js';
 import { ProblemError } from '../../../src/errors.js';
@@ -70,6 +72,14 @@ describe('values, tuples and messages as torch 1.13 gives them', () => {
     expect(repr(call('count_nonzero', [f32([1, 1, 1, 1, 1, 1], [2, 3]), [0n, 1n]]))).toBe('tensor(6)');
     expect(repr(call('repeat_interleave', [longs(2, 1)]))).toBe('tensor([0, 0, 1])');
     expect(repr(call('repeat_interleave', [longs(1, 2, 3), longs(1, 0, 2)]))).toBe('tensor([1, 3, 3])');
+  });
+
+  it('x.T is a permute for every rank, x.mT a transpose of the last two dims', () => {
+    const v = new Tensor(Float32Array.of(1, 2, 3), [3], { requiresGrad: true });
+    expect(reversedDims(v).gradFn?.name).toBe('PermuteBackward0');
+    const t = new Tensor(new Float32Array(8), [2, 2, 2], { requiresGrad: true });
+    expect([matrixTranspose(t).gradFn?.name, reversedDims(t).shape]).toEqual(['TransposeBackward0', [2, 2, 2]]);
+    expect(() => matrixTranspose(v)).toThrow('tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.');
   });
 
   it('splits into torch-sized pieces sharing one node', () => {
