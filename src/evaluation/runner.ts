@@ -145,7 +145,9 @@ export class EvaluationRunner {
         }
       }
       mode = 'pool';
-      const result = await this.runInPool(kind, input, { workLimit: maxWork, workLimitName: maxWorkName, ...this.timesFor(options) }, options.signal, (pooledWork) => {
+      // The inline start's time counts too: the request as a whole ends within queue deadline + budget.
+      const times = this.timesFor({ ...options, timeLeftMs: (options.timeLeftMs ?? Infinity) - (performance.now() - started) }, performance.now() - started);
+      const result = await this.runInPool(kind, input, { workLimit: maxWork, workLimitName: maxWorkName, ...times }, options.signal, (pooledWork) => {
         work += pooledWork;
       });
       outcome = 'ok';
@@ -161,10 +163,10 @@ export class EvaluationRunner {
   }
 
   /** The time budget and queue deadline of a pooled run: the configured ones, or less when the caller has less time left. */
-  private timesFor({ timeLeftMs, timeLeftName }: RunOptions): PoolTimes {
+  private timesFor({ timeLeftMs, timeLeftName }: RunOptions, spentMs = 0): PoolTimes {
     const { budgetMs, queueTimeoutMs } = this.config;
-    if (timeLeftMs === undefined || timeLeftMs >= budgetMs + queueTimeoutMs) {
-      return { budgetMs, budgetName: 'evaluationBudgetMs', queueTimeoutMs, totalMs: budgetMs + queueTimeoutMs };
+    if (timeLeftMs === undefined || timeLeftMs >= budgetMs + queueTimeoutMs - spentMs) {
+      return { budgetMs, budgetName: 'evaluationBudgetMs', queueTimeoutMs, totalMs: Math.max(1, budgetMs + queueTimeoutMs - spentMs) };
     }
     const left = Math.max(1, Math.floor(timeLeftMs));
     return {
@@ -273,7 +275,8 @@ export class EvaluationRunner {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.pool?.close({ force: true });
+    // Requests in flight have finished (fastify closes the server first): stop every thread now, starting ones too.
+    await this.pool?.destroy();
     this.pool = null;
   }
 }
