@@ -46,12 +46,12 @@ export function interpretExpression(source: string, inputs: ReadonlyMap<string, 
   const shape = programShape(source, parserLimits(limits));
   const session = new NotebookSession(runLimitsOf(limits), new Interpreter(expressionBuiltins(), loadModule, runLimitsOf(limits)));
   for (const [name, tensor] of inputs) session.bind(name, tensor);
-  for (const [name, op] of customFunctions) session.bind(name, opBuiltin(name, op));
+  for (const [name, op] of customFunctions) session.bind(name, customFunction(name, op));
   let last: PyValue;
   try {
     last = withNamedTuplesAsValues(() => session.evaluate(source));
   } catch (error) {
-    throw asProblem(error);
+    throw asProblem(error, source);
   }
   const named = new Map<string, Value>(inputs);
   for (const name of shape.names) {
@@ -199,6 +199,13 @@ function torchWithExpressionAutograd(ops: ReadonlyMap<string, PyValue>): PyModul
   return new PyModule('torch', new Map([...(torch.dict as Map<string, PyValue>), ['autograd', expressionAutograd]]));
 }
 
+/** A request's custom function, called bare (`SQ(x)`) or as torch.autograd.Function classes are (`SQ.apply(x)`). */
+function customFunction(name: string, op: OpDef): PyBuiltin {
+  const fn = opBuiltin(name, op);
+  fn.dict = new Map([['apply', opBuiltin('apply', op)]]);
+  return fn;
+}
+
 function opBuiltin(name: string, op: OpDef): PyBuiltin {
   return new PyBuiltin(name, (args, kwargs) => callOp(op, args, kwargs));
 }
@@ -225,9 +232,29 @@ export function asProblem(error: unknown, source = ''): unknown {
   if (isUncatchable(error)) return error;
   const pyErr = asPythonError(error);
   if (pyErr === null) return error;
-  if (pyErr.problem !== null) return pyErr.problem;
+  const where = locationOf(pyErr, source);
+  if (pyErr.problem !== null) return new ProblemError(pyErr.problem.code, pyErr.problem.message, { ...where, ...pyErr.problem.extras });
   const type = pyErr.exception.cls.name;
-  return new ProblemError(PROBLEM_CODES.get(type) ?? 'invalid-argument', messageOf(pyErr));
+  // CPython 3.11's traceback words: "module 'torch' has no attribute 'rleu'. Did you mean: 'relu'?"
+  const suggestion = pyErr.suggestion?.();
+  const message = messageOf(pyErr) + (suggestion !== undefined ? `. Did you mean: '${suggestion}'?` : '');
+  return new ProblemError(PROBLEM_CODES.get(type) ?? 'invalid-argument', message, where);
+}
+
+/**
+ * Where an error happened: the statement that was running (its text) and a position, the
+ * attribute's name for an attribute that does not exist (where a caret should point), else the statement's start.
+ */
+function locationOf(error: PythonError, source: string): { node?: string; position?: { line: number; column: number; offset: number } } {
+  const statement = error.statement;
+  if (statement === null || source === '') return {};
+  const lines = source.split('\n');
+  const offsetOf = (line: number, column: number) => lines.slice(0, line - 1).reduce((n, text) => n + text.length + 1, 0) + column - 1;
+  const start = offsetOf(statement.lineno, statement.col_offset + 1);
+  const node = source.slice(start, offsetOf(statement.end_lineno, statement.end_col_offset + 1));
+  const line = error.column !== null && error.line !== null ? error.line : statement.lineno;
+  const column = error.column !== null && error.line !== null ? error.column : statement.col_offset + 1;
+  return { node, position: { line, column, offset: offsetOf(line, column) } };
 }
 
 function messageOf(error: PythonError): string {
