@@ -38,34 +38,72 @@ export function formatTensor(t: Tensor, suffixes: ReprSuffixes): string {
 /** The bracketed contents (PyTorch's _tensor_str) of a non-empty tensor. */
 function formatContents(t: Tensor, indent: number): string {
   const summarize = t.numel > THRESHOLD;
-  const shownRows = t.shape.map((size) => shownIndices(size, summarize));
-  const strides = rowMajorStrides(t.shape);
-  // Every shown element is formatted once: the widths and the text come from the same strings.
-  const values = summarize ? shownValues(t.data, shownRows, strides) : allValues(t.data);
-  const formatted = t.dtype === 'int64' || t.dtype === 'bool' ? formatIntegers(values, t.dtype === 'bool') : formatAll(values);
-  let next = 0;
+  // Every shown element is formatted once: the widths and the text come from the same digits.
+  let formatted: FormattedElements;
+  let shownRows: ShownRows | null = null;
+  if (summarize) {
+    shownRows = t.shape.map((size) => shownIndices(size));
+    const values = shownValues(t.data, shownRows, rowMajorStrides(t.shape));
+    formatted = t.dtype === 'int64' || t.dtype === 'bool' ? formatIntegers(values, t.dtype === 'bool') : formatAll(values);
+  } else {
+    const data = t.data;
+    formatted = t.dtype === 'int64' || t.dtype === 'bool' ? formatIntegers(data, t.dtype === 'bool') : formatAll(data);
+  }
+  const out = writer;
+  out.reset();
+  if (t.ndim === 0) formatted.write(out, 0);
+  else renderDim(t, shownRows, formatted, out, 0, indent, { next: 0 });
+  return out.text();
+}
 
-  const render = (dim: number, depthIndent: number): string => {
-    if (dim === t.ndim - 1) {
-      const row = shownRows[dim];
-      const pieces = new Array<string>(row.length);
-      for (let k = 0; k < row.length; k++) pieces[k] = row[k] === GAP ? ' ...' : formatted.texts[next++];
-      return vectorString(pieces, formatted.width, depthIndent);
+/** Dimension `dim` of the contents, written bracketed (rows wrapped to the line width); recursion is bounded by ndim. */
+function renderDim(t: Tensor, shownRows: ShownRows | null, formatted: FormattedElements, out: AsciiWriter, dim: number, depthIndent: number, cursor: { next: number }): void {
+  const size = t.shape[dim];
+  const row = shownRows === null ? null : shownRows[dim];
+  const count = row === null ? size : row.length;
+  out.char(OPEN_BRACKET);
+  if (dim === t.ndim - 1) {
+    // One row: elements joined by `, `, wrapped to the line width.
+    const width = formatted.width;
+    const elementsPerLine = Math.max(1, Math.floor((LINE_WIDTH - depthIndent) / (width + 2)));
+    for (let k = 0; k < count; k++) {
+      if (k > 0) {
+        if (k % elementsPerLine === 0) {
+          out.char(COMMA);
+          out.char(NEWLINE);
+          out.spaces(depthIndent + 1);
+        } else {
+          out.char(COMMA);
+          out.char(SPACE);
+        }
+      }
+      if (row !== null && row[k] === GAP) out.ascii(' ...');
+      else formatted.write(out, cursor.next++);
     }
-    const pieces = shownRows[dim].map((index) => (index === GAP ? '...' : render(dim + 1, depthIndent + 1)));
-    const remainingDims = t.ndim - dim;
-    const separator = ',' + '\n'.repeat(remainingDims - 1) + ' '.repeat(depthIndent + 1);
-    return '[' + pieces.join(separator) + ']';
-  };
-  return t.ndim === 0 ? formatted.texts[0] : render(0, indent);
+  } else {
+    for (let k = 0; k < count; k++) {
+      if (k > 0) {
+        // `,` then a blank line per remaining dimension below the next, then the indent
+        out.char(COMMA);
+        for (let line = 0; line < t.ndim - dim - 1; line++) out.char(NEWLINE);
+        out.spaces(depthIndent + 1);
+      }
+      if (row !== null && row[k] === GAP) out.ascii('...');
+      else renderDim(t, shownRows, formatted, out, dim + 1, depthIndent + 1, cursor);
+    }
+  }
+  out.char(CLOSE_BRACKET);
 }
 
 /** Marks where `...` stands in a summarised dimension. */
 const GAP = -1;
 
-/** Indices of one dimension that get printed: all, or the edge items around a gap. */
-function shownIndices(size: number, summarize: boolean): number[] {
-  if (summarize && size > 2 * EDGE_ITEMS) {
+/** The printed indices of each dimension of a summarised tensor. */
+type ShownRows = number[][];
+
+/** Indices of one dimension of a summarised tensor that get printed: all, or the edge items around a gap. */
+function shownIndices(size: number): number[] {
+  if (size > 2 * EDGE_ITEMS) {
     const shown: number[] = [];
     for (let i = 0; i < EDGE_ITEMS; i++) shown.push(i);
     shown.push(GAP);
@@ -88,14 +126,7 @@ function rowMajorStrides(shape: readonly number[]): number[] {
 }
 
 /** The printed elements (PyTorch's get_summarized_data), which alone decide the format. */
-/** Every element, row-major: what is shown when nothing is summarised. */
-function allValues(data: ArrayLike<number>): number[] {
-  const values = new Array<number>(data.length);
-  for (let i = 0; i < data.length; i++) values[i] = data[i];
-  return values;
-}
-
-function shownValues(data: ArrayLike<number>, shownRows: number[][], strides: number[]): number[] {
+function shownValues(data: ArrayLike<number>, shownRows: ShownRows, strides: number[]): number[] {
   const values: number[] = [];
   const visit = (dim: number, offset: number): void => {
     if (dim === shownRows.length) {
@@ -108,16 +139,88 @@ function shownValues(data: ArrayLike<number>, shownRows: number[][], strides: nu
   return values;
 }
 
-/** One row: elements joined by `, `, wrapped to the line width. */
-function vectorString(elements: string[], width: number, indent: number): string {
-  const elementsPerLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / (width + 2)));
-  const lineBreak = ',\n' + ' '.repeat(indent + 1);
-  let text = '[';
-  for (let i = 0; i < elements.length; i++) {
-    if (i > 0) text += i % elementsPerLine === 0 ? lineBreak : ', ';
-    text += elements[i];
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+
+/**
+ * ASCII text written into bytes and decoded once: a 1000-element repr is one string, not
+ * thousands of pieces (formatting is never re-entered, so one writer serves every call).
+ */
+class AsciiWriter {
+  bytes = new Uint8Array(4096);
+  /** Bytes written so far. */
+  length = 0;
+  private readonly decoder = new TextDecoder();
+
+  reset(): void {
+    this.length = 0;
   }
-  return text + ']';
+
+  /** Makes room for `count` more bytes and returns the bytes (write from `length` on, then advance it). */
+  reserve(count: number): Uint8Array {
+    if (this.length + count > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + count));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    return this.bytes;
+  }
+
+  char(code: number): void {
+    this.reserve(1)[this.length++] = code;
+  }
+
+  spaces(count: number): void {
+    const bytes = this.reserve(count);
+    let at = this.length;
+    for (let i = 0; i < count; i++) bytes[at++] = SPACE;
+    this.length = at;
+  }
+
+  /** A string of ASCII characters (element texts and separators are). */
+  ascii(text: string): void {
+    const bytes = this.reserve(text.length);
+    let at = this.length;
+    for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
+    this.length = at;
+  }
+
+  text(): string {
+    return this.decoder.decode(this.bytes.subarray(0, this.length));
+  }
+}
+
+/** Writes the decimal digits of a non-negative integer below 2^53 backwards, ending before `at`; returns where they start. */
+function writeDigitsBackward(bytes: Uint8Array, at: number, value: number): number {
+  let rest = value;
+  // above int32: float division down to an int32, then integer division
+  while (rest > 0x7fffffff) {
+    const quotient = Math.floor(rest / 10);
+    bytes[--at] = ZERO + (rest - quotient * 10);
+    rest = quotient;
+  }
+  let small = rest | 0;
+  do {
+    const quotient = (small / 10) | 0;
+    bytes[--at] = ZERO + (small - quotient * 10);
+    small = quotient;
+  } while (small > 0);
+  return at;
+}
+
+const writer = new AsciiWriter();
+
+/** How many decimal digits a non-negative integer below 2^53 has. */
+function decimalLength(value: number): number {
+  let length = 1;
+  for (let bound = 10; value >= bound && length < 16; bound *= 10) length++;
+  return length;
 }
 
 // Reproduces PyTorch's quirk: the last line's length is counted two characters long.
@@ -147,17 +250,108 @@ type Notation = 'integer' | 'scientific' | 'fixed';
 /** The shown elements as printed, right-aligned to the widest (PyTorch's _Formatter). */
 interface FormattedElements {
   width: number;
-  texts: string[];
+  /** Writes the k-th shown element's text, right-aligned to the width. */
+  write(out: AsciiWriter, k: number): void;
+}
+
+/**
+ * Elements in fixed or integer notation kept as their rounded digits: |value| · 10^digits
+ * rounded half to even (Python's rounding of the exact binary value, see pythonFixed's fast path)
+ * and the sign, written digit by digit. An element the fast path cannot take (scientific notation,
+ * non-finite, not a float32 value, too large) keeps its text.
+ */
+class DigitElements implements FormattedElements {
+  width = 1;
+  constructor(
+    /** Rounded |value| · 10^digits, or NaN where `texts` holds the element. */
+    private readonly rounded: Float64Array,
+    private readonly negative: Uint8Array,
+    private readonly lengths: Uint16Array,
+    private readonly texts: (string | undefined)[],
+    /** Digits after the point (0: integer notation, printed `12.`). */
+    private readonly fractionDigits: number,
+  ) {}
+
+  write(out: AsciiWriter, k: number): void {
+    const rounded = this.rounded[k];
+    const length = this.lengths[k];
+    const width = this.width;
+    if (rounded !== rounded) {
+      if (length < width) out.spaces(width - length);
+      out.ascii(this.texts[k] as string);
+      return;
+    }
+    // written backwards from the element's end: fraction digits, the point, whole digits, sign, padding
+    const total = width > length ? width : length;
+    const bytes = out.reserve(total);
+    const start = out.length;
+    let at = start + total;
+    out.length = at;
+    const digits = this.fractionDigits;
+    let whole = rounded;
+    if (digits > 0) {
+      const scale = POWERS_OF_TEN[digits];
+      whole = wholePart(rounded, scale);
+      let fraction = (rounded - whole * scale) | 0;
+      for (let i = 0; i < digits; i++) {
+        const quotient = (fraction / 10) | 0;
+        bytes[--at] = ZERO + (fraction - quotient * 10);
+        fraction = quotient;
+      }
+    }
+    bytes[--at] = DOT;
+    at = writeDigitsBackward(bytes, at, whole);
+    if (this.negative[k] === 1) bytes[--at] = MINUS;
+    while (at > start) bytes[--at] = SPACE;
+  }
+}
+
+/**
+ * The arrays of one DigitElements, reused by every call (a fresh typed array costs an allocation
+ * outside the heap): formatting is never re-entered, and the elements are written before the next call.
+ */
+let scratch = { rounded: new Float64Array(1024), negative: new Uint8Array(1024), lengths: new Uint16Array(1024) };
+
+function digitScratch(n: number): typeof scratch {
+  if (scratch.rounded.length >= n) return scratch;
+  const arrays = { rounded: new Float64Array(n), negative: new Uint8Array(n), lengths: new Uint16Array(n) };
+  // a rare huge print (all of [2] * 20) is not kept
+  if (n <= MAX_KEPT_SCRATCH) scratch = arrays;
+  return arrays;
+}
+
+const MAX_KEPT_SCRATCH = 1 << 16;
+
+/** floor(rounded / scale) for integers below 2^53 (the division may round up to the next integer). */
+function wholePart(rounded: number, scale: number): number {
+  const whole = Math.floor(rounded / scale);
+  return whole * scale > rounded ? whole - 1 : whole;
+}
+
+/** Elements printed as given texts (int64, bool, and what the digit path cannot take). */
+class TextElements implements FormattedElements {
+  constructor(
+    readonly width: number,
+    private readonly texts: string[],
+  ) {}
+
+  write(out: AsciiWriter, k: number): void {
+    const text = this.texts[k];
+    if (text.length < this.width) out.spaces(this.width - text.length);
+    out.ascii(text);
+  }
 }
 
 /** Picks integer / scientific / fixed notation from the finite non-zero values, then formats each value once. */
-function formatAll(values: number[]): FormattedElements {
+function formatAll(values: ArrayLike<number>): FormattedElements {
   let notation: Notation = 'integer';
   let min = Infinity;
   let max = 0;
   let allIntegers = true;
   let anyFiniteNonZero = false;
-  for (const v of values) {
+  const n = values.length;
+  for (let k = 0; k < n; k++) {
+    const v = values[k];
     if (!Number.isFinite(v) || v === 0) continue;
     anyFiniteNonZero = true;
     const magnitude = Math.abs(v);
@@ -170,21 +364,53 @@ function formatAll(values: number[]): FormattedElements {
     if (allIntegers) notation = wideRange ? 'scientific' : 'integer';
     else notation = wideRange || min < 1e-4 ? 'scientific' : 'fixed';
   }
+  if (notation === 'scientific') {
+    const texts = new Array<string>(n);
+    let width = 1;
+    for (let k = 0; k < n; k++) {
+      const v = values[k];
+      const text = pythonExponential(v, PRECISION);
+      texts[k] = text;
+      if (Number.isFinite(v) && v !== 0 && text.length > width) width = text.length;
+    }
+    return new TextElements(width, texts);
+  }
+  const digits = notation === 'fixed' ? PRECISION : 0;
+  const scale = POWERS_OF_TEN[digits];
+  const { rounded, negative, lengths } = digitScratch(n);
+  const texts: (string | undefined)[] = [];
+  const elements = new DigitElements(rounded, negative, lengths, texts, digits);
   // The width counts the finite non-zero values only; zeros and non-finite ones are padded to it.
   let width = 1;
-  const texts = new Array<string>(values.length);
-  for (let k = 0; k < values.length; k++) {
+  for (let k = 0; k < n; k++) {
     const v = values[k];
-    const text = formatElement(v, notation);
-    texts[k] = text;
-    if (Number.isFinite(v) && v !== 0 && text.length > width) width = text.length;
+    const scaled = Math.abs(v) * scale;
+    let length: number;
+    if (Math.fround(v) === v && scaled < 2 ** 53) {
+      // as pythonFixed's fast path (fixedFromScaled): half to even on the exact scaled value
+      const floor = Math.floor(scaled);
+      const fraction = scaled - floor;
+      const r = fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+      const sign = v < 0 || (v === 0 && 1 / v < 0) ? 1 : 0;
+      rounded[k] = r;
+      negative[k] = sign;
+      // sign, whole digits, the point, the fraction digits
+      length = sign + decimalLength(digits === 0 ? r : wholePart(r, scale)) + 1 + digits;
+    } else {
+      const text = formatElement(v, notation);
+      rounded[k] = NaN;
+      texts[k] = text;
+      length = text.length;
+    }
+    lengths[k] = length;
+    if (Number.isFinite(v) && v !== 0 && length > width) width = length;
   }
-  for (let k = 0; k < texts.length; k++) if (texts[k].length < width) texts[k] = texts[k].padStart(width);
-  return { width, texts };
+  elements.width = width;
+  return elements;
 }
 
 /** Integer and bool elements: `str(value)` (`True`/`False`), right-aligned to the widest. */
-function formatIntegers(values: number[], bool: boolean): FormattedElements {
+function formatIntegers(values: ArrayLike<number>, bool: boolean): FormattedElements {
   const texts = new Array<string>(values.length);
   let width = 1;
   for (let k = 0; k < values.length; k++) {
@@ -192,8 +418,7 @@ function formatIntegers(values: number[], bool: boolean): FormattedElements {
     texts[k] = text;
     if (text.length > width) width = text.length;
   }
-  for (let k = 0; k < texts.length; k++) if (texts[k].length < width) texts[k] = texts[k].padStart(width);
-  return { width, texts };
+  return new TextElements(width, texts);
 }
 
 function formatElement(value: number, notation: Notation): string {
