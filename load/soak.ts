@@ -258,6 +258,10 @@ try {
   if (undocumented.length > 0) console.log('undocumented:', undocumented.slice(0, 10));
 } finally {
   clearInterval(rssTimer);
+  // fetch's pooled keep-alive sockets: one that never carried a request is not idle to Node, and
+  // would hold the server's graceful close until its grace period runs out. Closed first.
+  const dispatcher = (globalThis as Record<symbol, { close?: () => Promise<void> } | undefined>)[Symbol.for('undici.globalDispatcher.1')];
+  await dispatcher?.close?.();
   server?.child.kill('SIGTERM');
   if (server) console.log(`server exited with ${await server.exited}`);
 }
