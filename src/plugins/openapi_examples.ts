@@ -127,11 +127,22 @@ export const PROBLEM_EXAMPLES: Record<ProblemCode, { detail: string } & Omit<Pro
   },
   'body-too-large': { detail: 'Request body is too large' },
   'parse-error': { detail: "invalid syntax: expected an expression after '+'", position: { line: 1, column: 9, offset: 8 } },
-  'unknown-name': { detail: "name 'z' is not defined", node: 'y' },
-  'unknown-function': { detail: "module 'torch' has no attribute 'rleu'; did you mean 'relu'?", node: 'y' },
+  'unknown-name': { detail: "name 'sigmiod' is not defined. Did you mean: 'sigmoid'?", node: 'y = sigmiod(x)', position: { line: 1, column: 1, offset: 0 } },
+  'unknown-function': {
+    detail: "module 'torch' has no attribute 'rleu'. Did you mean: 'relu'?",
+    node: 'y = torch.rleu(h).sum()',
+    position: { line: 2, column: 11, offset: 20 },
+  },
   'invalid-argument': { detail: 'sum(): argument \'dim\' must be int, not str', node: 'y' },
-  'shape-error': { detail: 'The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0', node: 'y' },
-  'autograd-error': { detail: 'grad can be implicitly created only for scalar outputs' },
+  'shape-error': {
+    detail: 'The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0',
+    node: 'y = (a * w).sum()',
+    position: { line: 2, column: 1, offset: 10 },
+  },
+  'autograd-error': {
+    detail:
+      'grad can be implicitly created only for scalar outputs (y has shape [2] and backward() needs a single value: end the program with `y.sum()` (the sum trick: the derivative at every point lands in .grad), send "backward": false to skip the backward pass, or send "backward": {"gradient": [...]} with one value per element of y)',
+  },
   'limit-exceeded': { detail: 'the program allocates more than 16000000 elements in one tensor', limit: { name: 'maxElementsPerTensor', value: 16_000_000 } },
   'reference-failed': { detail: "the reference notebook raised NameError in cell 2: name 'x' is not defined" },
   'not-found': { detail: 'no route GET /v1/evaluat' },

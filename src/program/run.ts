@@ -95,7 +95,27 @@ function runBackward(options: EvaluateRequest['backward'], named: ReadonlyMap<st
   const root = spec.of === undefined ? result : lookupTensor(named, spec.of, 'backward.of');
   for (const name of spec.retain_grad) retainGrad(lookupTensor(named, name, 'backward.retain_grad'));
   const gradient = spec.gradient === null ? null : fromNested(spec.gradient, root.dtype);
-  backward(root, { gradient, createGraph: spec.create_graph ?? false, observer });
+  try {
+    backward(root, { gradient, createGraph: spec.create_graph ?? false, observer });
+  } catch (error) {
+    if (error instanceof ProblemError && error.message === NON_SCALAR_BACKWARD) {
+      throw new ProblemError(error.code, `${error.message} ${nonScalarBackwardHint(named, root)}`, error.extras);
+    }
+    throw error;
+  }
+}
+
+/** PyTorch's message for backward() on a tensor of more than one element without a gradient. */
+const NON_SCALAR_BACKWARD = 'grad can be implicitly created only for scalar outputs';
+
+/** The three ways out of a non-scalar backward, in the request's own terms. */
+function nonScalarBackwardHint(named: ReadonlyMap<string, Value>, root: Tensor): string {
+  const name = [...named].find(([, value]) => value === root)?.[0] ?? 'the result';
+  return (
+    `(${name} has shape [${root.shape.join(', ')}] and backward() needs a single value: end the program with \`${name}.sum()\` ` +
+    `(the sum trick: the derivative at every point lands in .grad), send "backward": false to skip the backward pass, ` +
+    `or send "backward": {"gradient": [...]} with one value per element of ${name})`
+  );
 }
 
 function lookupTensor(named: ReadonlyMap<string, Value>, name: string, field: string): Tensor {

@@ -5,6 +5,7 @@
  * builtins.
  */
 import type * as ast from './ast.js';
+import { nearestName } from '../nearest.js';
 import { pyError } from './exceptions.js';
 import type { PyValue } from './values.js';
 
@@ -86,7 +87,9 @@ export class Scope {
     if (value !== undefined) return value;
     const builtin = this.builtins.get(name);
     if (builtin !== undefined) return builtin;
-    throw pyError('NameError', `name '${name}' is not defined`);
+    const error = pyError('NameError', `name '${name}' is not defined`);
+    error.suggestion = () => nearestName(name, [...this.module.vars.keys(), ...this.builtins.keys()]);
+    throw error;
   }
 
   /** Binds `name` where an assignment in this scope binds it. */

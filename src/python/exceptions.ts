@@ -106,6 +106,17 @@ export class PythonError extends Error {
   line: number | null = null;
   /** The engine error this exception was raised from (front ends map it back to its problem code). */
   problem: ProblemError | null = null;
+  /**
+   * The cell's top-level statement that was running (CPython positions: 1-based lines, 0-based
+   * columns), and for an attribute that does not exist, the 1-based column of its name in the cell.
+   */
+  statement: { lineno: number; col_offset: number; end_lineno: number; end_col_offset: number } | null = null;
+  column: number | null = null;
+  /**
+   * What CPython 3.11's traceback suggests for a NameError or AttributeError ("Did you mean:
+   * 'relu'?"; not part of str()): computed only when asked, as a program may catch many.
+   */
+  suggestion: (() => string | undefined) | null = null;
 
   constructor(exception: PyException, message: string) {
     super(message);

@@ -101,6 +101,8 @@ export class Interpreter {
   readonly moduleState = new Map<string, unknown>();
   /** The line of the cell's top-level code that is running (what an error reports). */
   line = 0;
+  /** The cell's top-level statement that is running (where an error of /v1/evaluate points). */
+  private statement: ast.Stmt | null = null;
   private steps = 0;
   private depth = 0;
   private returnValue: PyValue = null;
@@ -147,6 +149,7 @@ export class Interpreter {
     this.steps = 0;
     this.stdout = '';
     this.line = 0;
+    this.statement = null;
   }
 
   /**
@@ -161,8 +164,10 @@ export class Interpreter {
       if (i === last && stmt.kind === 'Expr') {
         this.tick();
         this.line = stmt.lineno;
+        this.statement = stmt;
         return this.eval(stmt.value, this.globals);
       }
+      this.statement = stmt;
       const completion = this.exec(stmt, this.globals);
       if (completion !== NORMAL) throw pyError('SyntaxError', `'${completion === RETURN ? 'return' : completion === BREAK ? 'break' : 'continue'}' outside function`);
     }
@@ -414,12 +419,20 @@ export class Interpreter {
   private exceptionError(exception: PyException): PythonError {
     const error = new PythonError(exception, str(exception));
     error.line = this.line;
+    error.statement = this.statement;
     return error;
   }
 
-  /** Records where an error was raised (the cell line running then), once. */
+  /** Records where an error was raised (the cell line and top-level statement running then), once. */
   locate(error: PythonError): void {
     if (error.line === null) error.line = this.line;
+    error.statement ??= this.statement;
+  }
+
+  /** An AttributeError located at the attribute's name (in top-level code), where a caret should point. */
+  private atAttribute(error: Error, e: ast.Attribute, scope: Scope): Error {
+    if (error instanceof PythonError && scope === this.globals) error.column = e.end_col_offset - e.attr.length + 1;
+    return error;
   }
 
   private execWith(s: ast.With, index: number, scope: Scope): Completion {
@@ -763,7 +776,10 @@ export class Interpreter {
     const obj = this.eval(e.value, scope);
     // CPython 3.11 locates an attribute access (and a method call) at the attribute's own line
     if (scope === this.globals) this.line = e.end_lineno;
-    return getAttr(obj, e.attr);
+    checkAttributeName(e.attr);
+    const found = findAttr(obj, e.attr);
+    if (found === undefined) throw this.atAttribute(attributeError(obj, e.attr), e, scope);
+    return found;
   }
 
   private evalBinOp(e: ast.BinOp, scope: Scope): PyValue {
@@ -886,7 +902,7 @@ export class Interpreter {
       self = obj;
     } else {
       const attr = findAttr(obj, func.attr);
-      if (attr === undefined) throw attributeError(obj, func.attr);
+      if (attr === undefined) throw this.atAttribute(attributeError(obj, func.attr), func, scope);
       callee = attr;
     }
     const args = this.evalArgs(e, scope, self);

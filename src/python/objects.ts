@@ -7,6 +7,7 @@
 import { Node as GradNode } from '../engine/autograd.js';
 import { NamedTuple, TorchDType } from '../engine/op.js';
 import { Tensor } from '../engine/tensor.js';
+import { nearestName } from '../nearest.js';
 import { pyError } from './exceptions.js';
 import { floatRepr, intRepr, strRepr } from './format.js';
 import {
@@ -601,9 +602,25 @@ export function getAttr(obj: PyValue, name: string): PyValue {
 }
 
 export function attributeError(obj: PyValue, name: string): Error {
-  if (obj instanceof PyModule) return pyError('AttributeError', `module '${obj.name}' has no attribute '${name}'`);
-  if (obj instanceof PyClass) return pyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
-  return pyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
+  const error =
+    obj instanceof PyModule
+      ? pyError('AttributeError', `module '${obj.name}' has no attribute '${name}'`)
+      : obj instanceof PyClass
+        ? pyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`)
+        : pyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
+  error.suggestion = () => nearestName(name, attributeNames(obj, name.startsWith('_')));
+  return error;
+}
+
+/** The attributes `obj.x` finds (what dir() lists), private ones only when asked for. */
+function* attributeNames(obj: PyValue, withPrivate: boolean): Generator<string> {
+  const dicts: Map<string, PyValue>[] = [];
+  if (obj instanceof PyModule) dicts.push(obj.dict as Map<string, PyValue>);
+  else {
+    for (const cls of obj instanceof PyClass ? obj.mro : typeOf(obj).mro) dicts.push(cls.dict as Map<string, PyValue>);
+    if (obj instanceof PyObject && obj.dict !== null) dicts.push(obj.dict);
+  }
+  for (const dict of dicts) for (const key of dict.keys()) if (withPrivate || !key.startsWith('_')) yield key;
 }
 
 /** `getattr(obj, name, default)` without the default: undefined when missing. */

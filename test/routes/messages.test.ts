@@ -56,6 +56,49 @@ describe('messages that teach', () => {
     expect(response.json().errors).toContainEqual({ pointer: '/inputs/x/dtype', detail: 'dtype must be one of float32, float64 (got "float16")' });
   });
 
+  it('an unknown function or method suggests the nearest op, with the caret at the attribute', async () => {
+    const torchFunction = await post('/v1/evaluate', { inputs: { x: [1, -1] }, expr: 'h = x * 2\ny = torch.rleu(h).sum()' });
+    expect(torchFunction.statusCode).toBe(422);
+    expect(torchFunction.json()).toMatchObject({
+      type: 'https://gradserve.dev/problems/unknown-function',
+      detail: "module 'torch' has no attribute 'rleu'. Did you mean: 'relu'?",
+      node: 'y = torch.rleu(h).sum()',
+      position: { line: 2, column: 11, offset: 20 },
+    });
+    const method = await post('/v1/evaluate', { inputs: { x: [1, 2] }, expr: 'y = x.smu()' });
+    expect(method.json()).toMatchObject({ detail: "'Tensor' object has no attribute 'smu'. Did you mean: 'sum'?", position: { line: 1, column: 7 } });
+    const functional = await post('/v1/evaluate', { inputs: { x: [1, 2] }, expr: 'y = F.softmx(x, dim=0).sum()' });
+    expect(functional.json().detail).toBe("module 'torch.nn.functional' has no attribute 'softmx'. Did you mean: 'softmax'?");
+    const bare = await post('/v1/evaluate', { inputs: { x: 2 }, expr: 'y = sigmiod(x)' });
+    expect(bare.json()).toMatchObject({ type: 'https://gradserve.dev/problems/unknown-name', detail: "name 'sigmiod' is not defined. Did you mean: 'sigmoid'?" });
+    const nothingNear = await post('/v1/evaluate', { inputs: { x: 2 }, expr: 'y = torch.frobnicate(x)' });
+    expect(nothingNear.json().detail).toBe("module 'torch' has no attribute 'frobnicate'");
+  });
+
+  it("a notebook cell's error stays str(exception), as Python prints it", async () => {
+    const response = await post('/v1/run', { source: 'import torch\ntorch.rleu(torch.ones(2))' });
+    expect(response.json().cells[0].error).toEqual({ type: 'AttributeError', message: "module 'torch' has no attribute 'rleu'", line: 2 });
+  });
+
+  it('a non-scalar backward names .sum(), "backward": false and backward.gradient', async () => {
+    const response = await post('/v1/evaluate', { inputs: { x: [1, 2] }, expr: 'y = x * 2' });
+    expect(response.statusCode).toBe(422);
+    const { detail } = response.json();
+    expect(detail).toMatch(/^grad can be implicitly created only for scalar outputs \(y has shape \[2\]/);
+    for (const way of ['`y.sum()`', '"backward": false', '"backward": {"gradient": [...]}']) expect(detail).toContain(way);
+  });
+
+  it('a shape error names the statement and its position', async () => {
+    const response = await post('/v1/evaluate', { inputs: { x: [1, 2], w: [1, 2, 3] }, expr: 'a = x + 1\ny = (a * w).sum()' });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({
+      type: 'https://gradserve.dev/problems/shape-error',
+      detail: 'The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0',
+      node: 'y = (a * w).sum()',
+      position: { line: 2, column: 1, offset: 10 },
+    });
+  });
+
   it('GET on a POST route is a 405 with Allow; OPTIONS too while CORS is off', async () => {
     for (const method of ['GET', 'OPTIONS'] as const) {
       const response = await app.inject({ method, url: '/v1/evaluate', headers: { origin: 'https://course.example.org', 'access-control-request-method': 'POST' } });
