@@ -82,7 +82,7 @@ export const gradeRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
       tags: ['grading'],
       summary: 'Grade up to maxBatchSubmissions notebooks with one set of tests and one reference',
       description:
-        'The tests are parsed and the reference notebook is run once for the whole batch; then each submission is graded as POST /v1/grade grades it, as a task of its own (inline when small, else in the worker pool under its own time budget). The answer keeps the order and gives each submission the status and body it would have had alone (problem+json for a malformed submission); one broken submission never fails the batch. All submissions together (and the reference) may do at most batchMaxWork units of work and answer at most maxAnswerBytes; submissions past either are refused (422 limit-exceeded). `include_submission: false` leaves the /v1/run answers out.',
+        'The tests are parsed and the reference notebook is run once for the whole batch; then each submission is graded as POST /v1/grade grades it, as a task of its own (inline when small, else in the worker pool under its own time budget). The answer keeps the order and gives each submission the status and body it would have had alone (problem+json for a malformed submission); one broken submission never fails the batch. All submissions together (and the reference) may do at most batchMaxWork units of work and answer at most maxAnswerBytes; submissions past either are refused (422 limit-exceeded). The submissions have one time budget (batchBudgetMs, counted once the reference has run, which has one of its own): submissions that would start past it are 503 timeout without running. `include_submission: false` leaves the /v1/run answers out.',
       body: GradeBatchRequest,
       response: {
         200: jsonAnswer('One entry per submission, in order: its status and its grade or problem.', batchAnswerSchema(GradeAnswer, 'GradeBatchAnswer')),
@@ -102,7 +102,13 @@ export const gradeRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
           reply,
           'grade_reference',
           { request: { cells: reference, compare: body.compare }, limits },
-          { maxWork: config.batchMaxWork, maxWorkName: 'batchMaxWork', onWork: (work) => (referenceWork = work) },
+          {
+            maxWork: config.batchMaxWork,
+            maxWorkName: 'batchMaxWork',
+            onWork: (work) => (referenceWork = work),
+            timeLeftMs: config.batchBudgetMs,
+            timeLeftName: 'batchBudgetMs',
+          },
         );
         expected = JSON.parse(text) as ReferenceValues;
       }
@@ -125,7 +131,13 @@ export const gradeRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
             reply,
             'grade',
             { request: { ...shared, expected, submission: cellsOf(submission) }, limits: { ...limits, maxAnswerBytes: budget.maxAnswerBytes } },
-            { maxWork: budget.maxWork - reference, maxWorkName: 'batchMaxWork', onWork: (work) => onWork(work + reference) },
+            {
+              maxWork: budget.maxWork - reference,
+              maxWorkName: 'batchMaxWork',
+              onWork: (work) => onWork(work + reference),
+              timeLeftMs: budget.timeLeftMs,
+              timeLeftName: 'batchBudgetMs',
+            },
           );
         },
         {
@@ -134,6 +146,8 @@ export const gradeRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
           maxWork: config.batchMaxWork,
           itemMaxWork: config.poolMaxWork,
           maxAnswerBytes: limits.maxAnswerBytes,
+          // The submissions' time budget counts from here: the reference ran within one of its own.
+          budgetMs: config.batchBudgetMs,
           signal: request.clientGone ?? undefined,
           maxNesting: MAX_BODY_NESTING,
         },

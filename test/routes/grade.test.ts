@@ -11,7 +11,7 @@ import { NOTEBOOK_EXAMPLES } from '../../web/src/examples.js';
 let app: FastifyInstance;
 const measured: Measurement[] = [];
 beforeAll(async () => {
-  app = await buildApp({ operations: { evaluation: { inlineMaxWork: 1e9, workers: 1 } } });
+  app = await buildApp({ operations: { evaluation: { inlineMaxWork: 1e9, workers: 1, batchBudgetMs: 120_000 } } });
   app.evaluation.onMeasured((m) => measured.push(m));
 });
 afterAll(() => app.close());
@@ -148,7 +148,7 @@ describe('POST /v1/grade', () => {
   });
 });
 
-type Item = { status: number; body: { score: number; max_score: number; tests: unknown[]; feedback: string; submission?: unknown; type?: string; detail?: string } };
+type Item = { status: number; body: { score: number; max_score: number; tests: unknown[]; feedback: string; submission?: unknown; type?: string; detail?: string; limit?: { name: string; value: number } } };
 
 describe('POST /v1/grade/batch', () => {
 
@@ -208,7 +208,7 @@ describe('POST /v1/grade/batch', () => {
     expect(measured.map((m) => m.kind)).toEqual(['grade_reference', ...submissions.map(() => 'grade')]);
     // room for the reference, five submissions and half of the sixth
     const budget = work[0] + work.slice(1, 6).reduce((a, b) => a + b, 0) + Math.floor(work[6] / 2);
-    const tight = await buildApp({ operations: { evaluation: { inlineMaxWork: 1e9, workers: 1, batchMaxWork: budget } } });
+    const tight = await buildApp({ operations: { evaluation: { inlineMaxWork: 1e9, workers: 1, batchMaxWork: budget, batchBudgetMs: 120_000 } } });
     try {
       const r = await post('/v1/grade/batch', { ...body, submissions }, tight);
       expect(r.status).toBe(200);
@@ -217,6 +217,19 @@ describe('POST /v1/grade/batch', () => {
       expect(r.body.items[6].body.detail).toBe(`the batch has done all the work it may (limit batchMaxWork ${budget}); send the remaining items in another batch`);
     } finally {
       await tight.close();
+    }
+  });
+
+  it('the submissions have one time budget: past it, they are 503 timeout without running', async () => {
+    const { body, expected } = practiceBatch(PRACTICE_DERIVATIVE, 6, 9);
+    const slow = await buildApp({ operations: { evaluation: { inlineMaxWork: 1e9, workers: 1, batchBudgetMs: 0 } } });
+    try {
+      const r = await post('/v1/grade/batch', body, slow);
+      expect(r.status).toBe(200);
+      const graded = r.body.items.filter((_: Item, i: number) => expected[i].status === 200);
+      expect(graded.map((i: Item) => [i.status, i.body.limit])).toEqual(graded.map(() => [503, { name: 'batchBudgetMs', value: 0 }]));
+    } finally {
+      await slow.close();
     }
   });
 
