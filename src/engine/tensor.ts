@@ -71,16 +71,16 @@ export class Tensor {
   /** How the values will be computed, until they are (then null). */
   pending: PendingValues | null = null;
   shape: readonly number[];
-  /** Elements to step in the storage per index of each dim. */
-  strides: readonly number[];
+  /** Row-major strides for a tensor that owns its storage, computed when first asked for (most never are). */
+  private ownStrides: readonly number[] | null = null;
   /** Where element [0, ..., 0] sits in the storage. */
   offset: number;
   /** Whether the tensor is its storage, contiguous from 0 (then `data` is the storage buffer). */
   dense: boolean;
   dtype: DType;
   numel: number;
-  /** Shared with views and detach(); bumped by in-place writes (saved tensors check it). */
-  versionCounter: VersionCounter;
+  /** Shared with views and detach(); bumped by in-place writes (saved tensors check it). Made when first needed. */
+  private counter: VersionCounter | null = null;
   /** The tensor this one is a view of (PyTorch's `._base`), never itself a view; null if not a view. */
   base: Tensor | null = null;
   requiresGrad: boolean;
@@ -103,12 +103,10 @@ export class Tensor {
     this.storage = new TensorStorage(data);
     this.direct = data;
     this.shape = shape;
-    this.strides = stridesOf(shape);
     this.offset = 0;
     this.dense = true;
     this.dtype = dtypeOfStorage(data);
     this.numel = data.length;
-    this.versionCounter = new VersionCounter();
     this.requiresGrad = options.requiresGrad ?? false;
     if (this.requiresGrad && !isFloating(this.dtype)) throw onlyFloatingCanRequireGrad();
     this.wrappedNumber = options.wrappedNumber ?? false;
@@ -134,10 +132,10 @@ export class Tensor {
     if (source.pending !== null) void source.data;
     const t = new Tensor(NO_VALUES, shape);
     t.storage = source.storage;
-    t.versionCounter = source.versionCounter;
+    t.counter = source.versionCounter;
     t.base = source.base ?? source;
     t.shape = shape;
-    t.strides = strides;
+    t.ownStrides = strides;
     t.offset = offset;
     t.dtype = source.dtype;
     t.numel = numelOf(shape);
@@ -179,9 +177,23 @@ export class Tensor {
     this.pending = null;
   }
 
-  /** The version counter's value (PyTorch's `_version`). */
+  /** Elements to step in the storage per index of each dim. */
+  get strides(): readonly number[] {
+    return (this.ownStrides ??= stridesOf(this.shape));
+  }
+
+  /** The version counter (shared with views and detach()). */
+  get versionCounter(): VersionCounter {
+    return (this.counter ??= new VersionCounter());
+  }
+
+  set versionCounter(counter: VersionCounter) {
+    this.counter = counter;
+  }
+
+  /** The version counter's value (PyTorch's `_version`); 0 before any write. */
   get version(): number {
-    return this.versionCounter.version;
+    return this.counter === null ? 0 : this.counter.version;
   }
 
   /**
@@ -230,7 +242,7 @@ export class Tensor {
     if (source.pending !== null) void source.data;
     this.storage = source.storage;
     this.shape = source.shape;
-    this.strides = source.strides;
+    this.ownStrides = source.strides;
     this.offset = source.offset;
     this.dense = source.dense;
     this.direct = source.dense ? source.storage.buffer : null;

@@ -100,6 +100,25 @@ export function map(a: Tensor, fn: (x: number) => number, dtype: DType = a.dtype
 export function zip(a: Tensor, b: Tensor, dtype: DType, fn: (x: number, y: number) => number): Tensor {
   const f = storedAs(fn, dtype);
   const fusable = isFloating(dtype);
+  // One element expanded to a shape (stride 0 everywhere: sum's backward) is read once, like a number.
+  const aElement = broadcastElement(a);
+  const bElement = broadcastElement(b);
+  if ((aElement === null) !== (bElement === null)) {
+    const shape = sameShape(a.shape, b.shape) ? a.shape.slice() : broadcastShapes(a.shape, b.shape);
+    const n = numelOf(shape);
+    if (bElement !== null && a.numel === n) {
+      if (fusable && fuses(n)) return deferZip(a, bElement, 'scalarRight', shape, dtype, f);
+      const out = allocate(dtype, n);
+      binaryLoop('scalarRight', f, n)(f, a.data, bElement.data, out, n);
+      return new Tensor(out, shape);
+    }
+    if (aElement !== null && b.numel === n) {
+      if (fusable && fuses(n)) return deferZip(aElement, b, 'scalarLeft', shape, dtype, f);
+      const out = allocate(dtype, n);
+      binaryLoop('scalarLeft', f, n)(f, aElement.data, b.data, out, n);
+      return new Tensor(out, shape);
+    }
+  }
   if (a.numel === b.numel && sameShape(a.shape, b.shape)) {
     if (fusable && fuses(a.numel)) return deferZip(a, b, 'same', a.shape.slice(), dtype, f);
     const ad = a.data;
@@ -143,6 +162,14 @@ export function zip(a: Tensor, b: Tensor, dtype: DType, fn: (x: number, y: numbe
     }
   }
   return new Tensor(out, shape);
+}
+
+/** A view of one element repeated over a shape (every stride 0), as that element alone (0-dim); else null. */
+function broadcastElement(t: Tensor): Tensor | null {
+  if (t.dense || t.numel <= 1) return null;
+  const strides = t.strides;
+  for (let d = 0; d < strides.length; d++) if (strides[d] !== 0 && t.shape[d] > 1) return null;
+  return Tensor.view(t, [], [], t.offset);
 }
 
 /** Strides that read `shape` as if broadcast to `target` (0 along broadcast dims). */
