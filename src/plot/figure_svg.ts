@@ -1,4 +1,3 @@
-import { extent } from 'd3-array';
 import { scaleLinear } from 'd3-scale';
 
 /**
@@ -48,10 +47,8 @@ export function renderFigureSvg(figure: FigureSpec): string {
   const top = 12 + (figure.title ? TITLE_HEIGHT : 0) + legendRows * LEGEND_ROW + (legendRows > 0 ? 6 : 0);
   const plot = { x: MARGIN.left, y: top, width: width - MARGIN.left - MARGIN.right, height: height - top - MARGIN.bottom };
 
-  const xs = finiteValues(figure.lines.map((l) => l.x));
-  const ys = finiteValues(figure.lines.map((l) => l.y));
-  const x = scaleLinear().domain(paddedDomain(xs)).range([plot.x, plot.x + plot.width]);
-  const y = scaleLinear().domain(paddedDomain(ys)).range([plot.y + plot.height, plot.y]);
+  const x = scaleLinear().domain(paddedDomain(figure.lines.map((l) => l.x))).range([plot.x, plot.x + plot.width]);
+  const y = scaleLinear().domain(paddedDomain(figure.lines.map((l) => l.y))).range([plot.y + plot.height, plot.y]);
 
   const out: string[] = [];
   out.push(
@@ -82,16 +79,19 @@ function colorOf(line: FigureLine, index: number): string {
   return line.color ?? COLOR_CYCLE[index % COLOR_CYCLE.length];
 }
 
-function finiteValues(arrays: readonly (readonly (number | null)[])[]): number[] {
-  const values: number[] = [];
-  for (const array of arrays) for (const v of array) if (v !== null && Number.isFinite(v)) values.push(v);
-  return values;
-}
-
-/** matplotlib's 5% margins; a single value gets a unit-wide window; nothing gets [0, 1]. */
-function paddedDomain(values: readonly number[]): [number, number] {
-  const [low, high] = extent(values);
-  if (low === undefined || high === undefined) return [0, 1];
+/** matplotlib's 5% margins around the finite values; a single value gets a unit-wide window; nothing gets [0, 1]. */
+function paddedDomain(arrays: readonly (readonly (number | null)[])[]): [number, number] {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const array of arrays) {
+    for (let i = 0; i < array.length; i++) {
+      const v = array[i];
+      if (v === null || !Number.isFinite(v)) continue;
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+  }
+  if (low > high) return [0, 1];
   if (low === high) return [low - 1, high + 1];
   const pad = (high - low) * 0.05;
   return [low - pad, high + pad];
