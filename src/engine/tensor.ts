@@ -246,6 +246,7 @@ export class Tensor {
     this.offset = source.offset;
     this.dense = source.dense;
     this.direct = source.dense ? source.storage.buffer : null;
+    this.pending = null;
     this.copy = null;
     this.dtype = source.dtype;
     this.numel = source.numel;

@@ -177,3 +177,17 @@ describe('pending (fused) results and writes', () => {
     }
   });
 });
+
+describe('x.data = y', () => {
+  it('points a pending tensor at the new values for good', () => {
+    setFusionMinElements(1);
+    try {
+      const x = mul(vector([1, 2]), 2);
+      expect(x.isPending).toBe(true);
+      x.setData(vector([7, 8]));
+      expect([x.isPending, ...values(x)]).toEqual([false, 7, 8]);
+    } finally {
+      setFusionMinElements(256);
+    }
+  });
+});
