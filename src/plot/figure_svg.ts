@@ -143,40 +143,91 @@ function series(l: FigureLine, color: string, x: Scale, y: Scale): string {
  */
 export function linePathData(xs: readonly (number | null)[], ys: readonly (number | null)[], x: Scale, y: Scale): string {
   const n = Math.min(xs.length, ys.length);
-  let d = '';
+  const path = pathWriter;
+  path.length = 0;
   let segmentLength = 0;
   for (let i = 0; i < n; i++) {
     const xv = xs[i];
     const yv = ys[i];
     if (isFiniteNumber(xv) && isFiniteNumber(yv)) {
-      d += (segmentLength === 0 ? 'M' : 'L') + pathNumber(round(x(xv))) + ',' + pathNumber(round(y(yv)));
+      path.char(segmentLength === 0 ? 0x4d /* M */ : 0x4c /* L */);
+      path.number(round(x(xv)));
+      path.char(0x2c /* , */);
+      path.number(round(y(yv)));
       segmentLength++;
     } else {
-      if (segmentLength === 1) d += 'Z';
+      if (segmentLength === 1) path.char(0x5a /* Z */);
       segmentLength = 0;
     }
   }
-  if (segmentLength === 1) d += 'Z';
-  return d;
+  if (segmentLength === 1) path.char(0x5a /* Z */);
+  return path.text();
 }
 
-/**
- * `String(Math.round(v * 1000) / 1000)` (d3-path's number text at 3 digits) without a float's
- * shortest-digits search: below 2^31 thousandths an ulp is far below 0.0005, so the shortest
- * decimal of m / 1000 is m / 1000 itself, written from integers.
- */
-function pathNumber(v: number): string {
-  const thousandths = Math.round(v * 1000);
-  if (!(thousandths > -2147483648 && thousandths < 2147483648)) return String(thousandths / 1000);
-  const magnitude = thousandths < 0 ? -thousandths : thousandths;
-  const whole = Math.floor(magnitude / 1000);
-  const fraction = magnitude - whole * 1000;
-  const sign = thousandths < 0 ? '-' : '';
-  if (fraction === 0) return sign + whole;
-  if (fraction % 100 === 0) return sign + whole + '.' + fraction / 100;
-  if (fraction % 10 === 0) return sign + whole + (fraction < 100 ? '.0' : '.') + fraction / 10;
-  return sign + whole + (fraction < 10 ? '.00' : fraction < 100 ? '.0' : '.') + fraction;
+/** A path's text written as ASCII bytes and decoded once (a 1000-point line is one string, not thousands). */
+class PathWriter {
+  bytes = new Uint8Array(1 << 14);
+  length = 0;
+  private readonly decoder = new TextDecoder();
+
+  room(count: number): Uint8Array {
+    if (this.length + count > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + count));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    return this.bytes;
+  }
+
+  char(code: number): void {
+    this.room(1)[this.length++] = code;
+  }
+
+  /**
+   * `String(Math.round(v * 1000) / 1000)` (d3-path's number text at 3 digits) without a float's
+   * shortest-digits search: below 2^31 thousandths an ulp is far below 0.0005, so the shortest
+   * decimal of m / 1000 is m / 1000 itself, written from integers.
+   */
+  number(v: number): void {
+    const thousandths = Math.round(v * 1000);
+    if (!(thousandths > -2147483648 && thousandths < 2147483648)) {
+      const text = String(thousandths / 1000);
+      const bytes = this.room(text.length);
+      for (let i = 0; i < text.length; i++) bytes[this.length++] = text.charCodeAt(i);
+      return;
+    }
+    const bytes = this.room(16);
+    let at = this.length;
+    const magnitude = (thousandths < 0 ? -thousandths : thousandths) | 0;
+    if (thousandths < 0) bytes[at++] = 0x2d; /* - */
+    let whole = (magnitude / 1000) | 0;
+    const fraction = magnitude - whole * 1000;
+    let digits = 1;
+    for (let bound = 10; whole >= bound && digits < 10; bound *= 10) digits++;
+    for (let i = at + digits - 1; i >= at; i--) {
+      const quotient = (whole / 10) | 0;
+      bytes[i] = 0x30 + (whole - quotient * 10);
+      whole = quotient;
+    }
+    at += digits;
+    if (fraction !== 0) {
+      const hundreds = (fraction / 100) | 0;
+      const tens = ((fraction / 10) | 0) - hundreds * 10;
+      const ones = fraction - ((fraction / 10) | 0) * 10;
+      bytes[at++] = 0x2e; /* . */
+      bytes[at++] = 0x30 + hundreds;
+      if (tens !== 0 || ones !== 0) bytes[at++] = 0x30 + tens;
+      if (ones !== 0) bytes[at++] = 0x30 + ones;
+    }
+    this.length = at;
+  }
+
+  text(): string {
+    return this.decoder.decode(this.bytes.subarray(0, this.length));
+  }
 }
+
+const pathWriter = new PathWriter();
 
 function legend(entries: readonly { label: string | null; color: string }[], left: number, top: number, width: number): string {
   const column = width / 3;
