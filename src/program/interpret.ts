@@ -190,11 +190,19 @@ function expressionBuiltins(): ReadonlyMap<string, PyValue> {
 /**
  * torch, except that torch.autograd.grad and torch.autograd.functional.jacobian/hessian are the
  * expression language's ops (tensors in, one tensor out: `jacobian(x ** 2, x)`), as before the interpreter.
+ * Spelled as torch's, jacobian and hessian keep torch's default create_graph=False (a result without a graph);
+ * the bare ops default to differentiable results.
  */
 function torchWithExpressionAutograd(ops: ReadonlyMap<string, PyValue>): PyModule {
   const torch = loadModule('torch');
   const autograd = loadModule('torch.autograd');
-  const functional = new PyModule('torch.autograd.functional', new Map([['jacobian', ops.get('jacobian') as PyValue], ['hessian', ops.get('hessian') as PyValue]]));
+  const functional = new PyModule(
+    'torch.autograd.functional',
+    new Map([
+      ['jacobian', withoutGraphByDefault('jacobian', ops.get('jacobian') as PyBuiltin)],
+      ['hessian', withoutGraphByDefault('hessian', ops.get('hessian') as PyBuiltin)],
+    ]),
+  );
   const expressionAutograd = new PyModule('torch.autograd', new Map([...(autograd.dict as Map<string, PyValue>), ['grad', ops.get('grad') as PyValue], ['functional', functional]]));
   return new PyModule('torch', new Map([...(torch.dict as Map<string, PyValue>), ['autograd', expressionAutograd]]));
 }
@@ -204,6 +212,13 @@ function customFunction(name: string, op: OpDef): PyBuiltin {
   const fn = opBuiltin(name, op);
   fn.dict = new Map([['apply', opBuiltin('apply', op)]]);
   return fn;
+}
+
+/** An op taking (outputs, inputs, create_graph) with create_graph defaulting to False, as torch.autograd.functional's. */
+function withoutGraphByDefault(name: string, op: PyBuiltin): PyBuiltin {
+  return new PyBuiltin(name, (args, kwargs) =>
+    args.length >= 3 || kwargs?.has('create_graph') ? op.fn(args, kwargs) : op.fn(args, new Map([...(kwargs ?? []), ['create_graph', false]])),
+  );
 }
 
 function opBuiltin(name: string, op: OpDef): PyBuiltin {

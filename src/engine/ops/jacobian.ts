@@ -82,7 +82,8 @@ export function jacobian(outputs: Tensor, inputs: Tensor, createGraph = true): T
     if (outputs.requiresGrad && inputs.requiresGrad) {
       const direction = zerosTensor(outputs.shape, outputs.dtype);
       direction.data[i] = 1;
-      [row] = autogradGrad([outputs], [inputs], { gradOutputs: [direction], createGraph, allowUnused: true });
+      // Every row runs backward through the same graph: it is kept for the next one, as torch's jacobian does.
+      [row] = autogradGrad([outputs], [inputs], { gradOutputs: [direction], createGraph, retainGraph: true, allowUnused: true });
     }
     rows.push(row ?? zerosTensor(inputs.shape, inputs.dtype));
   }
