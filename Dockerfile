@@ -22,7 +22,7 @@ RUN npm run build
 # Load generator (`docker compose --profile load run --rm load`): the build stage and the load scenarios.
 FROM build AS load
 COPY load ./load
-COPY scripts/server_process.ts ./scripts/
+COPY test/support/server_process.ts ./test/support/
 USER node
 
 # Runtime: production dependencies and the compiled output only, as a non-root user.

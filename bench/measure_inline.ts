@@ -2,7 +2,7 @@
  * Where the inline/pool line goes: median time of one evaluation run inline
  * versus through the worker pool, for growing inputs, beside the work the meter
  * measures for it. Pool round trips cost a structured clone each way plus a
- * thread hop; inline work blocks the event loop. Run: npx tsx scripts/measure_inline.ts
+ * thread hop; inline work blocks the event loop. Run: npx tsx bench/measure_inline.ts
  */
 import { DEFAULT_LIMITS } from '../schemas/limits.js';
 import { programSchemas } from '../schemas/program.js';

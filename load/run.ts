@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { DEFAULT_LIMITS } from '../schemas/limits.js';
-import { startServer, type ServerProcess } from '../scripts/server_process.js';
+import { startServer, type ServerProcess } from '../test/support/server_process.js';
 import { scenarios } from './scenarios.js';
 
 const { values: args } = parseArgs({

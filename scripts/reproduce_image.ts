@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { basename, join, resolve } from 'node:path';
-import { execForm, parseCopy, parseDockerfile, parseEnv, parseRun, type Stage } from './dockerfile.js';
+import { execForm, parseCopy, parseDockerfile, parseEnv, parseRun, type Stage } from '../test/support/dockerfile.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const stages = parseDockerfile(readFileSync(join(repo, 'Dockerfile'), 'utf8'));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { EnvSchema, loadConfig } from '../../src/config.js';
-import { parseDockerfile } from '../../scripts/dockerfile.js';
+import { parseDockerfile } from '../support/dockerfile.js';
 
 /**
  * deploy/kubernetes: every manifest validates against the Kubernetes API schemas

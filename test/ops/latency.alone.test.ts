@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../../scripts/server_process.js';
+import { type ServerProcess, startServer } from '../support/server_process.js';
 
 /**
  * How fast /healthz and small programs answer while heavy requests of every

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startServer } from '../../scripts/server_process.js';
+import { startServer } from '../support/server_process.js';
 
 /** Hundreds of milliseconds of CPU in a worker: long enough to be in flight when SIGTERM comes (the work limit is raised for it). */
 const MEDIUM = { inputs: { x: { ones: [400, 400], requires_grad: false } }, expr: 'y = (x @ x @ x @ x @ x).sum()', backward: false };
