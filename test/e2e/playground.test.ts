@@ -229,7 +229,7 @@ describe.skipIf(!available && !inCI)('playground in headless Chromium', { timeou
       await page.click('#run');
       await page.waitForSelector('#problem:not([hidden])');
       expect(await page.locator('#problem h2').textContent()).toBe('422 The expression could not be parsed');
-      expect(await page.locator('#problem .detail').textContent()).toMatch(/expected an expression/);
+      expect(await page.locator('#problem .detail').textContent()).toMatch(/invalid syntax/);
       expect(await page.locator('#problem mark').textContent()).toBe('*');
       expect(await page.locator('#answer').isHidden()).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, 'playground-parse-error.png'), fullPage: true });

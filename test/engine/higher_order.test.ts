@@ -33,7 +33,9 @@ const matrices = cases.filter((c) => c.kind === 'jacobian' || c.kind === 'hessia
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await buildApp();
+  // jacobian/hessian programs pass the inline work limit and run in the pool: on a busy machine a
+  // starting worker thread may take longer than the production queue deadline.
+  app = await buildApp({ operations: { evaluation: { queueTimeoutMs: 60_000 } } });
 });
 afterAll(() => app.close());
 
