@@ -8,7 +8,6 @@ import type { LoweredProgram } from './graph.js';
 import { buildInputs } from './inputs.js';
 import { lowerGraph } from './lower.js';
 import { compileExpressionCached } from './program_cache.js';
-import { parserLimits } from './parser_limits.js';
 
 /** A request's inputs built and its program compiled: ready to run once (evaluate) or many times (gradcheck). */
 export interface CompiledProgram {
@@ -20,7 +19,7 @@ export interface CompiledProgram {
 export function compileRequest(request: Pick<EvaluateRequest, 'inputs' | 'expr' | 'graph' | 'functions'>, limits: Limits): CompiledProgram {
   const inputs = buildInputs(request.inputs, limits);
   const functions = customFunctionOps(request.functions ?? {}, limits);
-  const options = { inputs: new Set(inputs.keys()), customFunctions: new Set(functions.keys()), limits: parserLimits(limits) };
+  const options = { inputs: new Set(inputs.keys()), customFunctions: new Set(functions.keys()), limits };
   const program = request.expr !== undefined ? compileExpressionCached(request.expr, options) : lowerGraph(request.graph ?? [], options);
   return { inputs, program, resolveOp: (name) => functions.get(name) };
 }

@@ -6,7 +6,6 @@ import type { Tensor } from '../engine/tensor.js';
 import { ProblemError } from '../errors.js';
 import { isTensor, runForResult } from './execute.js';
 import { compileExpression } from './lower.js';
-import { parserLimits } from './parser_limits.js';
 
 type FunctionSpecs = NonNullable<EvaluateRequest['functions']>;
 
@@ -26,7 +25,7 @@ export function customFunctionOps(specs: FunctionSpecs, limits: Limits): Map<str
 
 function customFunctionOp(name: string, spec: FunctionSpecs[string], limits: Limits): OpDef {
   const compile = (source: string, names: string[]) =>
-    compileExpression(source, { inputs: new Set(names), customFunctions: new Set(), limits: parserLimits(limits) });
+    compileExpression(source, { inputs: new Set(names), customFunctions: new Set(), limits });
   const forwardProgram = compile(spec.forward, spec.params);
   const backwardPrograms = spec.backward.map((source) => compile(source, [...spec.params, 'grad_output']));
   const bind = (names: string[], values: readonly Value[]) => new Map(names.map((n, i) => [n, values[i]]));

@@ -1,3 +1,5 @@
+import { DEFAULT_LIMITS, type Limits } from '../../schemas/limits.js';
+
 /**
  * The flat node list both program forms lower to: the expression form through
  * the parser, the JSON graph form directly. The executor reads only this.
@@ -22,34 +24,18 @@ export interface LoweredProgram {
   result: string;
 }
 
-/** How large a program may be. */
-export interface ProgramLimits {
-  /** Characters of source. */
-  maxLength: number;
-  /** Nesting of parentheses, calls and operators. */
-  maxDepth: number;
-  maxStatements: number;
-  /** Nodes after lowering (or in the graph form). */
-  maxNodes: number;
-}
+/**
+ * How large a program may be: the service's limits (schemas/limits.ts, the one place they are
+ * declared, each configurable), under their own names. The nodes a program lowers to are bounded
+ * by these (an expression's by its length, a graph's by maxStatements) and its work by the meter.
+ */
+export type ProgramLimits = Pick<Limits, 'maxExprLength' | 'maxDepth' | 'maxStatements'>;
 
-export const DEFAULT_MAX_LENGTH = 10_000;
-export const DEFAULT_MAX_DEPTH = 64;
-export const DEFAULT_MAX_STATEMENTS = 1000;
-export const DEFAULT_MAX_NODES = 10_000;
-
-export const DEFAULT_PROGRAM_LIMITS: Readonly<ProgramLimits> = Object.freeze({
-  maxLength: DEFAULT_MAX_LENGTH,
-  maxDepth: DEFAULT_MAX_DEPTH,
-  maxStatements: DEFAULT_MAX_STATEMENTS,
-  maxNodes: DEFAULT_MAX_NODES,
-});
-
+/** Limits not given are the service's defaults. */
 export function resolveLimits(limits: Partial<ProgramLimits> = {}): ProgramLimits {
   return {
-    maxLength: limits.maxLength ?? DEFAULT_MAX_LENGTH,
-    maxDepth: limits.maxDepth ?? DEFAULT_MAX_DEPTH,
-    maxStatements: limits.maxStatements ?? DEFAULT_MAX_STATEMENTS,
-    maxNodes: limits.maxNodes ?? DEFAULT_MAX_NODES,
+    maxExprLength: limits.maxExprLength ?? DEFAULT_LIMITS.maxExprLength,
+    maxDepth: limits.maxDepth ?? DEFAULT_LIMITS.maxDepth,
+    maxStatements: limits.maxStatements ?? DEFAULT_LIMITS.maxStatements,
   };
 }

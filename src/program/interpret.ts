@@ -22,7 +22,6 @@ import { str, withNamedTuplesAsValues } from '../python/objects.js';
 import { parse, PythonSyntaxError } from '../python/parser.js';
 import { NotebookSession, runLimitsOf } from '../python/run.js';
 import type { ProgramLimits } from './graph.js';
-import { parserLimits } from './parser_limits.js';
 import { PyBuiltin, PyModule, type PyValue } from '../python/values.js';
 
 /** What the answer needs of a program's text: the names it binds, in order of last binding, and its result's name. */
@@ -43,7 +42,7 @@ export interface InterpretedRun {
 
 /** Runs an expression-form program on built inputs; custom functions are request-local ops. */
 export function interpretExpression(source: string, inputs: ReadonlyMap<string, Tensor>, customFunctions: ReadonlyMap<string, OpDef>, limits: Limits): InterpretedRun {
-  const shape = programShape(source, parserLimits(limits));
+  const shape = programShape(source, limits);
   const session = new NotebookSession(runLimitsOf(limits), new Interpreter(expressionBuiltins(), loadModule, runLimitsOf(limits)));
   for (const [name, tensor] of inputs) session.bind(name, tensor);
   for (const [name, op] of customFunctions) session.bind(name, customFunction(name, op));
@@ -73,11 +72,13 @@ const SHAPE_CACHE_ENTRIES = 512;
 
 /** The program's shape, by source and limits (parse errors are parse-error problems with their position). */
 export function programShape(source: string, limits: ProgramLimits): ProgramShape {
-  const key = `${limits.maxLength}/${limits.maxDepth}/${limits.maxStatements}\u0001${source}`;
+  const key = `${limits.maxExprLength}/${limits.maxDepth}/${limits.maxStatements}\u0001${source}`;
   const hit = shapes.get(key);
   if (hit !== undefined) return hit;
-  if (source.length > limits.maxLength) {
-    throw new ProblemError('limit-exceeded', `expression longer than ${limits.maxLength} characters`, { limit: { name: 'maxLength', value: limits.maxLength } });
+  if (source.length > limits.maxExprLength) {
+    throw new ProblemError('limit-exceeded', `expression longer than ${limits.maxExprLength} characters`, {
+      limit: { name: 'maxExprLength', value: limits.maxExprLength },
+    });
   }
   if (bracketDepth(source) > limits.maxDepth) throw depthProblem(limits.maxDepth);
   let module: ast.Module;

@@ -55,12 +55,10 @@ class Lowerer {
   readonly bindings = new Map<string, GraphArg>();
   private readonly inputs: ReadonlySet<string>;
   private readonly customFunctions: ReadonlySet<string>;
-  private readonly maxNodes: number;
 
   constructor(options: CompileOptions) {
     this.inputs = options.inputs;
     this.customFunctions = options.customFunctions ?? new Set();
-    this.maxNodes = resolveLimits(options.limits).maxNodes;
   }
 
   /** Re-inserting moves a reassigned name to the end: `named` is in order of last assignment. */
@@ -90,10 +88,10 @@ class Lowerer {
           if (expr.op === '+') return operand;
           // A negative literal is a constant, as in Python: `view(-1)`, `clamp(x, min=-1.0)`.
           if (typeof operand === 'number') return operand === 0 && isIntegerLiteral(expr.operand) ? 0 : -operand;
-          return this.emit(this.operatorOp(`unary ${expr.op}`, expr.at), children, Object.create(null), expr.at);
+          return this.emit(this.operatorOp(`unary ${expr.op}`, expr.at), children, Object.create(null));
         }
         case 'binary':
-          return this.emit(this.operatorOp(expr.op, expr.at), children, Object.create(null), expr.at);
+          return this.emit(this.operatorOp(expr.op, expr.at), children, Object.create(null));
         case 'attribute':
           throw problem(
             'unknown-function',
@@ -109,27 +107,21 @@ class Lowerer {
           // `F` is only an alias of torch.nn.functional, and `name.apply` only a custom function's, when no tensor has that name.
           if ((root === 'F' || method === 'apply') && method !== undefined && rest.length === 0 && this.isBound(root)) {
             const receiver = this.resolveName(root, expr.at);
-            return this.emit(this.methodOp(method, receiver, expr.at), [receiver, ...positional], kwargs, expr.at);
+            return this.emit(this.methodOp(method, receiver, expr.at), [receiver, ...positional], kwargs);
           }
-          return this.emit(this.functionOp(expr.callee, expr.at), positional, kwargs, expr.at);
+          return this.emit(this.functionOp(expr.callee, expr.at), positional, kwargs);
         }
         case 'method': {
           const [receiver, ...others] = children;
           const positional = others.slice(0, expr.args.length);
           const kwargs = keywordArguments(expr.kwargs, others.slice(expr.args.length));
-          return this.emit(this.methodOp(expr.name, receiver, expr.at), [receiver, ...positional], kwargs, expr.at);
+          return this.emit(this.methodOp(expr.name, receiver, expr.at), [receiver, ...positional], kwargs);
         }
       }
     });
   }
 
-  private emit(op: string, args: GraphArg[], kwargs: Record<string, GraphArg>, at: Position): string {
-    if (this.nodes.length >= this.maxNodes) {
-      throw new ProblemError('limit-exceeded', `program has more than ${this.maxNodes} nodes`, {
-        limit: { name: 'maxNodes', value: this.maxNodes },
-        position: at,
-      });
-    }
+  private emit(op: string, args: GraphArg[], kwargs: Record<string, GraphArg>): string {
     const id = `%${this.nodes.length + 1}`;
     this.nodes.push({ id, op, args, kwargs });
     return id;
@@ -193,9 +185,9 @@ class Lowerer {
  * and every string argument names an input or an earlier node.
  */
 export function lowerGraph(nodes: readonly GraphNodeInput[], options: CompileOptions): LoweredProgram {
-  const { maxNodes } = resolveLimits(options.limits);
-  if (nodes.length > maxNodes) {
-    throw new ProblemError('limit-exceeded', `graph has more than ${maxNodes} nodes`, { limit: { name: 'maxNodes', value: maxNodes } });
+  const { maxStatements } = resolveLimits(options.limits);
+  if (nodes.length > maxStatements) {
+    throw new ProblemError('limit-exceeded', `graph has more than ${maxStatements} nodes`, { limit: { name: 'maxStatements', value: maxStatements } });
   }
   if (nodes.length === 0) throw new ProblemError('invalid-argument', 'the graph has no nodes');
   const customFunctions = options.customFunctions ?? new Set<string>();

@@ -33,9 +33,9 @@ const UNSUPPORTED_OPERATORS: ReadonlySet<string> = new Set([
 /** Parses a program: statements separated by newlines or `;`, the last of which may be a bare expression. */
 export function parse(source: string, limits: Partial<ProgramLimits> = {}): Program {
   const resolved = resolveLimits(limits);
-  if (source.length > resolved.maxLength) {
-    throw new ProblemError('limit-exceeded', `expression longer than ${resolved.maxLength} characters`, {
-      limit: { name: 'maxLength', value: resolved.maxLength },
+  if (source.length > resolved.maxExprLength) {
+    throw new ProblemError('limit-exceeded', `expression longer than ${resolved.maxExprLength} characters`, {
+      limit: { name: 'maxExprLength', value: resolved.maxExprLength },
     });
   }
   return new Parser(tokenize(source), resolved).program();

@@ -37,7 +37,7 @@ export function setProgramCache(on: boolean): void {
 // Identifiers and limits never contain U+0000 or U+0001, so the fields cannot run into each other.
 function cacheKey(source: string, options: CompileOptions): string {
   const limits: Partial<ProgramLimits> = options.limits ?? {};
-  let key = `${source}\u0001${limits.maxLength}/${limits.maxDepth}/${limits.maxStatements}/${limits.maxNodes}\u0001`;
+  let key = `${source}\u0001${limits.maxExprLength}/${limits.maxDepth}/${limits.maxStatements}\u0001`;
   for (const name of options.inputs) key += name + '\u0000';
   key += '\u0001';
   for (const name of options.customFunctions ?? []) key += name + '\u0000';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPS } from '../../src/engine/ops/index.js';
 import { ProblemError } from '../../src/errors.js';
-import { DEFAULT_MAX_NODES, type GraphArg, type LoweredProgram } from '../../src/program/graph.js';
+import { type GraphArg, type LoweredProgram } from '../../src/program/graph.js';
 import { compileExpression, lowerGraph, type CompileOptions, type GraphNodeInput } from '../../src/program/lower.js';
 
 const options = (inputs: string[], customFunctions: string[] = []): CompileOptions => ({
@@ -237,15 +237,6 @@ describe('compileExpression: errors', () => {
     expect(problem.extras.position).toEqual({ line: 3, column: 9, offset: 15 });
   });
 
-  it('refuses more than maxNodes nodes', () => {
-    expect(DEFAULT_MAX_NODES).toBe(10_000);
-    const problem = problemOf(() => compileExpression('y = x * 2 + x * 3', { ...options(['x']), limits: { maxNodes: 2 } }));
-    expect(problem.code).toBe('limit-exceeded');
-    expect(problem.message).toBe('program has more than 2 nodes');
-    expect(problem.extras.limit).toEqual({ name: 'maxNodes', value: 2 });
-    expect(compileExpression('y = x * 2 + x', { ...options(['x']), limits: { maxNodes: 2 } }).nodes).toHaveLength(2);
-  });
-
   it('passes parser limits through', () => {
     const problem = problemOf(() => compileExpression('y = ((x))', { ...options(['x']), limits: { maxDepth: 2 } }));
     expect(problem.extras.limit).toEqual({ name: 'maxDepth', value: 2 });
@@ -253,7 +244,7 @@ describe('compileExpression: errors', () => {
 
   it('lowers a 50000-term chain (a tree that deep) without recursion', () => {
     const source = `y = ${'x+'.repeat(49_999)}x`;
-    const program = compileExpression(source, { ...options(['x']), limits: { maxLength: source.length, maxNodes: 50_000 } });
+    const program = compileExpression(source, { ...options(['x']), limits: { maxExprLength: source.length } });
     expect(program.nodes).toHaveLength(49_999);
     expect(program.nodes[49_998]).toEqual({ id: '%49999', op: 'add', args: ['%49998', 'x'], kwargs: {} });
   });
@@ -301,11 +292,11 @@ describe('lowerGraph', () => {
     expect(problem.extras.node).toBe(node);
   });
 
-  it('refuses an empty graph and one over maxNodes', () => {
+  it('refuses an empty graph and one of more nodes than maxStatements', () => {
     expect(problemOf(() => lowerGraph([], options(['x']))).code).toBe('invalid-argument');
-    const problem = problemOf(() => lowerGraph(quadratic, { ...options(['x']), limits: { maxNodes: 3 } }));
+    const problem = problemOf(() => lowerGraph(quadratic, { ...options(['x']), limits: { maxStatements: 1 } }));
     expect(problem.code).toBe('limit-exceeded');
-    expect(problem.extras.limit).toEqual({ name: 'maxNodes', value: 3 });
+    expect(problem.extras.limit).toEqual({ name: 'maxStatements', value: 1 });
   });
 
   it('copies kwargs into a prototype-free record', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemError } from '../../src/errors.js';
 import { toSExpr } from '../../src/program/ast.js';
-import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_LENGTH, DEFAULT_MAX_STATEMENTS, type ProgramLimits } from '../../src/program/graph.js';
+import { DEFAULT_LIMITS } from '../../schemas/limits.js';
+import { type ProgramLimits } from '../../src/program/graph.js';
 import { parse } from '../../src/program/parser.js';
 
 const sexpr = (source: string) => toSExpr(parse(source));
@@ -158,17 +159,17 @@ describe('parse: errors', () => {
 });
 
 describe('parse: limits', () => {
-  it('exports the issue defaults', () => {
-    expect([DEFAULT_MAX_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STATEMENTS]).toEqual([10_000, 64, 1000]);
+  it("takes the service's limits and their defaults (schemas/limits.ts, one place)", () => {
+    expect([DEFAULT_LIMITS.maxExprLength, DEFAULT_LIMITS.maxDepth, DEFAULT_LIMITS.maxStatements]).toEqual([20_000, 64, 1000]);
   });
 
-  it('refuses source longer than maxLength before reading it', () => {
-    const problem = problemOf(`y = ${'x + '.repeat(2500)}x`);
+  it('refuses source longer than maxExprLength before reading it', () => {
+    const problem = problemOf(`y = ${'x + '.repeat(5000)}x`);
     expect(problem.code).toBe('limit-exceeded');
-    expect(problem.message).toBe('expression longer than 10000 characters');
-    expect(problem.extras.limit).toEqual({ name: 'maxLength', value: 10_000 });
-    expect(() => parse('y = x + x', { maxLength: 9 })).not.toThrow();
-    expect(problemOf('y = x + x', { maxLength: 8 }).extras.limit).toEqual({ name: 'maxLength', value: 8 });
+    expect(problem.message).toBe('expression longer than 20000 characters');
+    expect(problem.extras.limit).toEqual({ name: 'maxExprLength', value: 20_000 });
+    expect(() => parse('y = x + x', { maxExprLength: 9 })).not.toThrow();
+    expect(problemOf('y = x + x', { maxExprLength: 8 }).extras.limit).toEqual({ name: 'maxExprLength', value: 8 });
   });
 
   it('accepts nesting up to maxDepth and refuses one more', () => {
@@ -192,11 +193,11 @@ describe('parse: limits', () => {
   ])('stops 100k-deep %s at maxDepth without exhausting the stack', (_, build) => {
     const source = build(100_000);
     const started = performance.now();
-    const problem = problemOf(source, { maxLength: source.length });
+    const problem = problemOf(source, { maxExprLength: source.length });
     expect(problem.code).toBe('limit-exceeded');
     expect(problem.extras.limit).toEqual({ name: 'maxDepth', value: 64 });
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(problemOf(source).extras.limit).toEqual({ name: 'maxLength', value: 10_000 });
+    expect(problemOf(source).extras.limit).toEqual({ name: 'maxExprLength', value: 20_000 });
   });
 
   it('honours a configured maxDepth', () => {
@@ -214,7 +215,7 @@ describe('parse: limits', () => {
   it('refuses more than maxStatements statements', () => {
     const statements = (n: number) => Array.from({ length: n }, (_, i) => `a${i} = x`).join('\n');
     expect(parse(statements(1000)).statements).toHaveLength(1000);
-    const problem = problemOf(statements(1001), { maxLength: 100_000 });
+    const problem = problemOf(statements(1001), { maxExprLength: 100_000 });
     expect(problem.code).toBe('limit-exceeded');
     expect(problem.message).toBe('program has more than 1000 statements');
     expect(problem.extras.limit).toEqual({ name: 'maxStatements', value: 1000 });
