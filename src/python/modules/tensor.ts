@@ -10,6 +10,8 @@ import { OPS, modulesOf, opSpelled } from '../../engine/ops/index.js';
 import { formatTensor } from '../../engine/repr.js';
 import { getItem as engineGetItem, type IndexItem, type IndexList, setItem as engineSetItem } from '../../engine/indexing.js';
 import { Tensor } from '../../engine/tensor.js';
+import { reversedDims } from '../../engine/ops/permute.js';
+import { matrixTranspose } from '../../engine/ops/transpose.js';
 import { pyError } from '../exceptions.js';
 import { formatWithSpec } from '../format.js';
 import { defineMethods, parseArgs } from '../builtins.js';
@@ -279,16 +281,9 @@ dict.set('ndim', new PyProperty((self) => BigInt((self as Tensor).ndim)));
 dict.set('device', new PyProperty(() => cpuDevice()));
 dict.set('is_cuda', new PyProperty(() => false));
 dict.set('retains_grad', new PyProperty((self) => (self as Tensor).retainsGrad));
-dict.set('T', new PyProperty((self) => {
-  const t = self as Tensor;
-  const permute = opFor('method', 'permute');
-  if (t.ndim >= 2 && permute !== undefined) {
-    return callOp(permute, [t, new PyTuple(t.shape.map((_, i) => BigInt(t.ndim - 1 - i)))], null);
-  }
-  const transpose = opFor('method', 't');
-  if (t.ndim <= 2 && transpose !== undefined) return callOp(transpose, [t], null);
-  throw pyError('NotImplementedError', 'x.T on a tensor of more than 2 dimensions is not available yet');
-}));
+// x.T reverses every dim (PermuteBackward0 at every rank, as torch 1.13); x.mT swaps the last two (TransposeBackward0).
+dict.set('T', new PyProperty((self) => reversedDims(self as Tensor)));
+dict.set('mT', new PyProperty((self) => matrixTranspose(self as Tensor)));
 
 defineMethods(tensorType, {
   backward: backwardMethod,
