@@ -32,14 +32,17 @@ export interface RunOptions {
   onWork?: (work: number) => void;
   /** Time the caller has left (a batch's deadline): waiting and running in the pool both end within it. */
   timeLeftMs?: number;
-  /** The limit `timeLeftMs` stands for, named when it ends the task. */
+  /** The limit `timeLeftMs` comes from (a batch's budget), named when it ends the task ... */
   timeLeftName?: string;
+  /** ... with its configured value (default: the time that was left). */
+  timeLeftLimitMs?: number;
 }
 
 /** The time limits of one pooled run. */
 interface PoolTimes {
   budgetMs: number;
-  budgetName: string;
+  /** The limit named when the run is stopped: the evaluation budget, or the caller's (a batch's). */
+  budgetLimit: { name: string; value: number };
   queueTimeoutMs: number;
   /** The most time from being queued to the end: waiting and running together. */
   totalMs: number;
@@ -163,15 +166,15 @@ export class EvaluationRunner {
   }
 
   /** The time budget and queue deadline of a pooled run: the configured ones, or less when the caller has less time left. */
-  private timesFor({ timeLeftMs, timeLeftName }: RunOptions, spentMs = 0): PoolTimes {
+  private timesFor({ timeLeftMs, timeLeftName, timeLeftLimitMs }: RunOptions, spentMs = 0): PoolTimes {
     const { budgetMs, queueTimeoutMs } = this.config;
     if (timeLeftMs === undefined || timeLeftMs >= budgetMs + queueTimeoutMs - spentMs) {
-      return { budgetMs, budgetName: 'evaluationBudgetMs', queueTimeoutMs, totalMs: Math.max(1, budgetMs + queueTimeoutMs - spentMs) };
+      return { budgetMs, budgetLimit: { name: 'evaluationBudgetMs', value: budgetMs }, queueTimeoutMs, totalMs: Math.max(1, budgetMs + queueTimeoutMs - spentMs) };
     }
     const left = Math.max(1, Math.floor(timeLeftMs));
     return {
       budgetMs: Math.min(budgetMs, left),
-      budgetName: left < budgetMs ? (timeLeftName ?? 'evaluationBudgetMs') : 'evaluationBudgetMs',
+      budgetLimit: left < budgetMs && timeLeftName !== undefined ? { name: timeLeftName, value: timeLeftLimitMs ?? left } : { name: 'evaluationBudgetMs', value: budgetMs },
       queueTimeoutMs: Math.min(queueTimeoutMs, left),
       totalMs: left,
     };
@@ -180,7 +183,7 @@ export class EvaluationRunner {
   private async runInPool(
     kind: TaskKind,
     input: unknown,
-    { workLimit, workLimitName, budgetMs, budgetName, queueTimeoutMs, totalMs }: PoolLimits,
+    { workLimit, workLimitName, budgetMs, budgetLimit, queueTimeoutMs, totalMs }: PoolLimits,
     signal: AbortSignal | undefined,
     onWork: (work: number) => void,
   ): Promise<TaskResult> {
@@ -232,7 +235,7 @@ export class EvaluationRunner {
       const task: WorkerTask = { kind, input: input as WorkerTask['input'], workLimit, started: startedInWorker };
       outcome = await pool.run(task, { signal: controller.signal, transferList: [startedInWorker] });
     } catch (error) {
-      throw poolFailure(error, stopped, { budgetMs, budgetName, queueTimeoutMs, totalMs });
+      throw poolFailure(error, stopped, { budgetMs, budgetLimit, queueTimeoutMs, totalMs });
     } finally {
       this.inPool -= 1;
       if (began) this.running -= 1;
@@ -305,9 +308,12 @@ function poolFailure(error: unknown, stopped: 'queue' | 'budget' | 'client' | nu
     });
   }
   if (stopped === 'budget' || err?.name === 'AbortError') {
-    return new ProblemError('timeout', `the evaluation did not finish within its budget of ${times.budgetMs} ms and was stopped`, {
-      limit: { name: times.budgetName, value: times.budgetMs },
-    });
+    const { name, value } = times.budgetLimit;
+    const detail =
+      name === 'evaluationBudgetMs'
+        ? `the evaluation did not finish within its budget of ${value} ms and was stopped`
+        : `the evaluation was stopped when the time left of its ${name} (${value} ms) ran out`;
+    return new ProblemError('timeout', detail, { limit: { name, value } });
   }
   if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return new ProblemError('limit-exceeded', 'the program needs more memory than this service allows');

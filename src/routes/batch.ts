@@ -39,6 +39,7 @@ export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
           onWork,
           timeLeftMs: budget.timeLeftMs,
           timeLeftName: 'batchBudgetMs',
+          timeLeftLimitMs: config.batchBudgetMs,
         }),
       {
         concurrency: config.workers,
