@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { OPS } from '../engine/ops/index.js';
-import { GET_ROUTE_PROBLEMS, jsonAnswer } from './responses.js';
+import { OPS, modulesOf } from '../engine/ops/index.js';
+import type { OpDef } from '../engine/op.js';
+import { GET_ROUTE_PROBLEMS, jsonAnswer } from '../../schemas/responses.js';
 
 const OpEntry = z
   .object({
@@ -13,10 +14,17 @@ const OpEntry = z
     method: z.boolean(),
     function: z.boolean(),
     operators: z.array(z.string()),
+    spellings: z.array(z.string()).describe("How Python code calls it: `torch.exp`, `Tensor.exp` (a method), `torch.nn.functional.gelu`, `torch.linalg.det`, `torch.special.expit`."),
   })
   .meta({ id: 'OpEntry' });
 
 const OpCatalogue = z.object({ ops: z.array(OpEntry) }).meta({ id: 'OpCatalogue' });
+
+const SPELLING_PREFIX = { torch: 'torch.', method: 'Tensor.', 'torch.nn.functional': 'torch.nn.functional.', 'torch.linalg': 'torch.linalg.', 'torch.special': 'torch.special.' } as const;
+
+function spellingsOf(op: OpDef): string[] {
+  return modulesOf(op).map((module) => `${SPELLING_PREFIX[module]}${op.pythonName ?? op.name}`);
+}
 
 /** The catalogue is the op table, described. */
 const catalogue = {
@@ -35,6 +43,7 @@ const catalogue = {
     method: op.method,
     function: op.function,
     operators: [...(op.operators ?? [])],
+    spellings: spellingsOf(op),
   })),
 };
 
@@ -44,6 +53,7 @@ export const opsRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listOps',
       tags: ['catalogue'],
       summary: 'The op catalogue, generated from the engine op table',
+      description: `Every op the engine knows (${OPS.length}), with its parameters, grad_fn names and Python spellings. By name: ${OPS.map((op) => op.pythonName ?? op.name).join(', ')}.`,
       response: { 200: jsonAnswer('Every op: its parameters, grad_fn names, and whether it is a function, a method or an operator.', OpCatalogue), ...GET_ROUTE_PROBLEMS },
     },
     handler: async () => catalogue,
