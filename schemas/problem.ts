@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { PROBLEMS, type ProblemCode, problemType } from '../src/errors.js';
 
+/** The media type of every error answer (RFC 9457). */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
 /** Every problem type URI the service answers with: one per code of src/errors.ts. */
 const PROBLEM_TYPES = (Object.keys(PROBLEMS) as ProblemCode[]).map(problemType);
 

@@ -1,12 +1,11 @@
 import type { z } from 'zod';
-import { Problem } from '../../schemas/problem.js';
-import { PROBLEM_CONTENT_TYPE } from '../plugins/problems.js';
+import { Problem, PROBLEM_CONTENT_TYPE } from './problem.js';
 
 /**
  * Response declarations for route schemas: what OpenAPI documents (status,
  * description, media type) and what fastify serializes by. Every error is
  * application/problem+json; the OpenAPI document adds an example of each
- * problem code of the status (plugins/openapi.ts).
+ * problem code of the status (src/plugins/openapi.ts).
  */
 
 /** A JSON answer with a description of what it holds. */

@@ -5,7 +5,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ALWAYS_ANSWER } from './overload.js';
 import { PROBLEM_CONTENT_TYPE } from './problems.js';
 import { FastCounter, FastHistogram } from './series.js';
-import { PROBE_PROBLEMS } from '../routes/responses.js';
+import { PROBE_PROBLEMS } from '../../schemas/responses.js';
 
 const PROBLEM_TYPE = /"type":"https:\/\/gradserve\.dev\/problems\/([a-z-]+)"/;
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -3,7 +3,8 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { type ProblemCode, ProblemError, type ProblemExtras, toProblem } from '../errors.js';
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export { PROBLEM_CONTENT_TYPE } from '../../schemas/problem.js';
+import { PROBLEM_CONTENT_TYPE } from '../../schemas/problem.js';
 
 export interface ZodIssueLike {
   code?: string;

@@ -2,8 +2,8 @@ import type { Diagnostics } from '../../schemas/diagnostics.js';
 import type { BackwardObserver, Node } from '../engine/autograd.js';
 import type { Value } from '../engine/op.js';
 import type { Tensor } from '../engine/tensor.js';
-import { isTensor } from '../program/execute.js';
-import type { LoweredProgram } from '../program/graph.js';
+import { isTensor } from './execute.js';
+import type { LoweredProgram } from './graph.js';
 
 /** NaN wins over inf: it is what anomaly mode reports. */
 function nonFinite(t: Tensor): { kind: 'nan' | 'inf'; count: number } | null {

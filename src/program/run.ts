@@ -13,7 +13,7 @@ import { isTensor } from './execute.js';
 import { describeEntry, valuesDescribed } from './encode.js';
 import { materializeTogether } from '../engine/kernels/fusion.js';
 import { withAllocationLimits } from '../engine/dtype.js';
-import { DiagnosticsCollector } from '../grading/diagnostics.js';
+import { DiagnosticsCollector } from './diagnostics.js';
 import { refuseLargeEvaluateAnswer } from '../evaluation/answer.js';
 
 /** Runs one evaluate request: inputs, program, backward, and the answer PyTorch would give. */

@@ -9,7 +9,7 @@ import { EvaluateAnswer, programSchemas } from '../../schemas/program.js';
 import { runBatch } from '../grading/batch.js';
 import type { TaskInput } from '../evaluation/tasks.js';
 import { runEvaluation } from '../plugins/evaluation.js';
-import { jsonAnswer, PROBLEM_ANSWERS, problemAnswer } from './responses.js';
+import { jsonAnswer, PROBLEM_ANSWERS, problemAnswer } from '../../schemas/responses.js';
 
 /** A batch's own problems (an item's failure, 422 included, is its entry in a 200). */
 const batchResponses = {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CheckAnswer, checkSchemas } from '../../schemas/check.js';
 import type { Limits } from '../../schemas/limits.js';
 import { answerTask } from '../plugins/evaluation.js';
-import { BODY_ROUTE_PROBLEMS, jsonAnswer } from './responses.js';
+import { BODY_ROUTE_PROBLEMS, jsonAnswer } from '../../schemas/responses.js';
 
 export const checkRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
   const { CheckRequest } = checkSchemas(limits);

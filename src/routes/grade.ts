@@ -11,7 +11,7 @@ import { runBatch } from '../grading/batch.js';
 import { answerTask, runEvaluation } from '../plugins/evaluation.js';
 import { PythonSyntaxError } from '../python/parser.js';
 import { parseCached } from '../python/run.js';
-import { jsonAnswer, PROBLEM_ANSWERS, problemAnswer } from './responses.js';
+import { jsonAnswer, PROBLEM_ANSWERS, problemAnswer } from '../../schemas/responses.js';
 
 type Notebook = RunRequest;
 

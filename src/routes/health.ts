@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ALWAYS_ANSWER } from '../plugins/overload.js';
-import { jsonAnswer, PROBE_PROBLEMS } from './responses.js';
+import { jsonAnswer, PROBE_PROBLEMS } from '../../schemas/responses.js';
 
 const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 const Readiness = z

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Limits } from '../../schemas/limits.js';
 import { type PlotRequest, plotSchemas, PlotSvg } from '../../schemas/plot.js';
 import { answerTask } from '../plugins/evaluation.js';
-import { BODY_ROUTE_PROBLEMS, PROBLEM_ANSWERS } from './responses.js';
+import { BODY_ROUTE_PROBLEMS, PROBLEM_ANSWERS } from '../../schemas/responses.js';
 
 const svgResponse = { description: 'The chart as SVG: the function (blue) and its derivative (orange), axes and a legend.', content: { 'image/svg+xml': { schema: PlotSvg } } };
 

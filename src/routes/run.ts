@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Limits } from '../../schemas/limits.js';
 import { RunAnswer, RunRequest } from '../../schemas/run.js';
 import { answerTask } from '../plugins/evaluation.js';
-import { BODY_ROUTE_PROBLEMS, jsonAnswer } from './responses.js';
+import { BODY_ROUTE_PROBLEMS, jsonAnswer } from '../../schemas/responses.js';
 
 export const runRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
   app.post('/v1/run', {
