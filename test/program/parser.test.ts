@@ -192,11 +192,9 @@ describe('parse: limits', () => {
     ['lists', (n: number) => `${'['.repeat(n)}1${']'.repeat(n)}`],
   ])('stops 100k-deep %s at maxDepth without exhausting the stack', (_, build) => {
     const source = build(100_000);
-    const started = performance.now();
     const problem = problemOf(source, { maxExprLength: source.length });
     expect(problem.code).toBe('limit-exceeded');
     expect(problem.extras.limit).toEqual({ name: 'maxDepth', value: 64 });
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(problemOf(source).extras.limit).toEqual({ name: 'maxExprLength', value: 20_000 });
   });
 
