@@ -45,11 +45,9 @@ describe('sumContiguous (float32)', () => {
     expect(leftToRight(relu.data as Float32Array).toFixed(4)).toBe('2502.5032');
   });
 
-  it('sums a million elements quickly', () => {
+  it('sums a million elements (speed is measured by npm run bench:engine, not here)', () => {
     const data = Float32Array.from({ length: 1_000_000 }, (_, i) => ((i * 7919) % 1000) / 997);
-    const started = performance.now();
     const total = sumContiguous(data, 0, data.length);
-    expect(performance.now() - started).toBeLessThan(200);
     expect(total).toBeCloseTo(leftToRight(data), -1);
   });
 });
