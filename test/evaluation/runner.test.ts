@@ -165,7 +165,7 @@ describe('the pool queue: deadline and cancellation', () => {
     const started = performance.now();
     controller.abort();
     expect(await running).toBeInstanceOf(EvaluationCancelled);
-    expect(performance.now() - started).toBeLessThan(5000) // generous: the slow program runs far longer;
+    expect(performance.now() - started).toBeLessThan(5000); // generous: the slow program runs far longer
     expect(slowRunner.inFlight).toBe(0);
     await slowRunner.warm();
     expect(JSON.parse((await slowRunner.run('evaluate', evaluate({ inputs: { x: 3 }, expr: 'y = x * x' }))).text).tensors.x.grad).toBe(6);
