@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { buildInfo } from '../../src/build_info.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -65,4 +66,41 @@ describe('GET /metrics', () => {
       expect(series.has(name), name).toBe(true);
     }
   });
+});
+
+describe('build info and shed requests', () => {
+  it('gradserve_build_info names the version, the commit and Node', async () => {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const { version, commit, node } = buildInfo();
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(commit).toMatch(/^([0-9a-f]{40}|unknown)$/);
+    expect(text.split('\n').filter((line) => line.startsWith('gradserve_build_info'))).toEqual([`gradserve_build_info{version="${version}",commit="${commit}",node="${node}"} 1`]);
+    expect(node).toBe(process.versions.node);
+  });
+
+  it('a shed request is a rejection (overloaded), not an evaluation', async () => {
+    const busy = await buildApp({ operations: { evaluation: { workers: 1, maxQueue: 0, inlineMaxWork: 0, budgetMs: 20_000, queueTimeoutMs: 20_000 } } });
+    try {
+      const loop = 'n = 0\nfor i in range(300000):\n    n += i';
+      const slow = busy.inject({ method: 'POST', url: '/v1/run', payload: { cells: [loop, loop, loop] } });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Once the slow one holds the only worker (and no queue), the next is shed.
+      let shed = await busy.inject({ method: 'POST', url: '/v1/evaluate', payload: { inputs: { x: 2 }, expr: 'y = x ** 2' } });
+      for (let tries = 0; shed.statusCode !== 503 && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        shed = await busy.inject({ method: 'POST', url: '/v1/evaluate', payload: { inputs: { x: 2 }, expr: 'y = x ** 2' } });
+      }
+      expect(shed.statusCode).toBe(503);
+      expect(shed.json().type).toBe('https://gradserve.dev/problems/overloaded');
+      expect((await slow).statusCode).toBe(200);
+      const series = parse((await busy.inject({ method: 'GET', url: '/metrics' })).body);
+      expect(series.get('gradserve_rejected_requests_total')).toContainEqual({ labels: '{reason="overloaded"}', value: expect.any(Number) });
+      const evaluations = series.get('gradserve_evaluation_duration_seconds_count') ?? [];
+      expect(evaluations.filter((s) => s.labels.includes('outcome="shed"'))).toEqual([]);
+      expect(evaluations).toContainEqual({ labels: '{task="run",mode="pool",outcome="ok"}', value: 1 });
+      expect(series.get('gradserve_evaluation_work_count')?.find((s) => s.labels === '{task="evaluate",mode="pool"}')).toBeUndefined();
+    } finally {
+      await busy.close();
+    }
+  }, 60_000);
 });
