@@ -25,6 +25,15 @@ export const REDACTED_PATHS = [
   'payload',
 ];
 
+/** A URL without its query: a query may hold a program (GET /v1/plot?expr=...), which logs never show. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/** Health, readiness and metrics: polled every few seconds by probes and scrapers, logged at debug. */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** pino options for the service: JSON lines, no bodies, redacted credentials. */
 export function loggerOptions(level: string): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
   return {
@@ -34,7 +43,7 @@ export function loggerOptions(level: string): Exclude<FastifyServerOptions['logg
       // Only what identifies the request; never headers in full, never the body.
       req: (req: { method: string; url: string; ip?: string; headers: Record<string, unknown> }) => ({
         method: req.method,
-        url: req.url,
+        url: pathOf(req.url),
         remote: req.ip,
         user_agent: req.headers['user-agent'],
       }),
@@ -42,7 +51,11 @@ export function loggerOptions(level: string): Exclude<FastifyServerOptions['logg
   };
 }
 
-/** Returns the request id and writes one log line per request: route, status, time, program size. */
+/**
+ * Returns the request id and writes one log line per request: route, path (never the query),
+ * status, time, the problem code of an error answer, and the work of its evaluations. 5xx at
+ * warn, probes at debug, everything else at info.
+ */
 async function requestLog(app: FastifyInstance): Promise<void> {
   // onSend runs for every answer, including ones refused by an earlier hook.
   // Callback hooks: no promise and no extra turn of the microtask queue per request.
@@ -52,19 +65,22 @@ async function requestLog(app: FastifyInstance): Promise<void> {
   });
   app.addHook('onResponse', (request, reply, done) => {
     const failed = reply.statusCode >= 500;
+    const route = request.routeOptions.url ?? 'unmatched';
+    const level = failed ? 'warn' : PROBES.has(route) ? 'debug' : 'info';
     // The line is only built when it will be written (LOG_LEVEL=warn writes failures only).
-    if (!levelEnabled(request.log, failed ? 'warn' : 'info')) return done();
+    if (!levelEnabled(request.log, level)) return done();
     const line = {
       method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      url: request.url,
+      route,
+      url: pathOf(request.url),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 100) / 100,
+      // The problem code of an error answer (plugins/metrics.ts reads it from the answer).
+      ...(request.problemCode ? { problem: request.problemCode } : {}),
       // The work the request's evaluations did and where they ran (plugins/evaluation.ts).
       ...(request.evaluationWork ? { evaluation: request.evaluationWork } : {}),
     };
-    if (failed) request.log.warn(line, 'request failed');
-    else request.log.info(line, 'request completed');
+    request.log[level](line, failed ? 'request failed' : 'request completed');
     done();
   });
 }
