@@ -1,6 +1,7 @@
 import { ProblemError } from '../errors.js';
 import { type DType, legacyTypeName } from './dtype.js';
 import { map } from './kernels/elementwise.js';
+import { identity } from './kernels/fusion.js';
 import { castTo, formatSize, fullTensor, sameShape, Tensor } from './tensor.js';
 import { sumTo } from './broadcast.js';
 import { add as accumulate } from './ops/add.js';
@@ -126,7 +127,7 @@ function accumulateIntoLeaf(leaf: Tensor, grad: Tensor): void {
   }
   const incoming = grad.requiresGrad ? grad.detach() : grad;
   const current = leaf.grad;
-  if (current === null) leaf.grad = map(incoming, (v) => v);
+  if (current === null) leaf.grad = map(incoming, identity);
   else if (current.requiresGrad || current.overlaps) leaf.grad = accumulate(current, incoming);
   else current.write(accumulate(current, incoming).data);
 }

@@ -274,8 +274,8 @@ function runLoop(nodes: readonly Tensor[], stored: readonly Tensor[], n: number)
 
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k].pending as Elementwise;
-    const { id, source } = functionId(node.fn);
-    const exactParams = EXACT_FOR_FLOAT32.get(source);
+    const id = functionId(node.fn);
+    const exactParams = EXACT_FOR_FLOAT32.get(node.fn);
     const refs = [operandRef(node.a, node.alignment === 'scalarLeft')];
     // An exact function of one parameter never reads the second operand: it is not loaded.
     if (node.b !== null && exactParams !== 1) refs.push(operandRef(node.b, node.alignment === 'scalarRight'));
@@ -295,36 +295,41 @@ function runLoop(nodes: readonly Tensor[], stored: readonly Tensor[], n: number)
   stored.forEach((t, j) => t.fulfil(outputs[j]));
 }
 
-function functionId(fn: ElementFn): { id: number; source: string } {
+/**
+ * A number per function text, for the loop cache's key: the loop's shape depends on which
+ * functions it calls, not on which closure (the functions themselves are passed to the loop).
+ */
+function functionId(fn: ElementFn): number {
   const source = fn.toString();
   let id = functionIds.get(source);
   if (id === undefined) {
     id = functionIds.size;
     functionIds.set(source, id);
   }
-  return { id, source };
+  return id;
 }
 
 /**
- * Element functions known by their exact source text (the engine's own, with
- * no free variables), and how many parameters they read, whose result for
- * float32 operands is already a float32 value: an operand, its negation, or 0
- * or 1. Rounding it again changes nothing, so their loops skip Math.fround
- * (10% of the chain's loop). Each is listed as tsc and as esbuild (vitest)
- * print it; a spelling not listed is simply rounded.
+ * Element functions whose result for float32 operands is already a float32 value (an operand,
+ * its negation, 0 or 1), with how many operands they read: rounding it again changes nothing, so
+ * their loops skip Math.fround (10% of the chain's loop). An op tags its own with exactForFloat32;
+ * any other function is rounded.
  */
-const EXACT_FOR_FLOAT32: ReadonlyMap<string, number> = new Map([
-  ['(v) => v', 1],
-  ['(x) => x', 1],
-  ['(v) => -v', 1],
-  ['(v) => (v < 0 ? 0 : v)', 1],
-  ['(v) => v < 0 ? 0 : v', 1],
-  ['(v) => (v <= 0 ? 0 : 1)', 1],
-  ['(v) => v <= 0 ? 0 : 1', 1],
-]);
+const EXACT_FOR_FLOAT32 = new Map<ElementFn, 1 | 2>();
 
-/** The table above, for its test. */
-export const exactForFloat32Sources: readonly string[] = [...EXACT_FOR_FLOAT32.keys()];
+/** Tags an element function as exact for float32 (see EXACT_FOR_FLOAT32); tag module-level functions only. */
+export function exactForFloat32<F extends (x: number) => number>(fn: F, operandsRead: 1 | 2 = 1): F {
+  EXACT_FOR_FLOAT32.set(fn as unknown as ElementFn, operandsRead);
+  return fn;
+}
+
+/** x ↦ x: a copy of the values (exact for float32). */
+export const identity = exactForFloat32((v: number) => v);
+
+/** The tagged functions, for their test. */
+export function exactForFloat32Functions(): readonly ((x: number) => number)[] {
+  return [...EXACT_FOR_FLOAT32.keys()] as unknown as ((x: number) => number)[];
+}
 
 /** The cached loop for this structure, or one compiled from the constant templates below. */
 function loopFor(key: string, fnCount: number, inputCount: number, constantCount: number, outputIndices: readonly number[], lines: readonly string[]): FusedLoop {

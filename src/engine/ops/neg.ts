@@ -1,12 +1,15 @@
 import { apply, defineOp, isTensor, type Primitive, type Value } from '../op.js';
 import { map } from '../kernels/elementwise.js';
+import { exactForFloat32 } from '../kernels/fusion.js';
 import type { Tensor } from '../tensor.js';
+
+const negative = exactForFloat32((v: number) => -v);
 
 // d(-x)/dx = -1
 const Neg: Primitive = {
   gradFn: 'NegBackward0',
   saves: 'nothing',
-  forward: ([x]) => map(x, (v) => -v),
+  forward: ([x]) => map(x, negative),
   backward: (g) => [neg(g)],
 };
 

@@ -1,5 +1,6 @@
 import { apply, defineOp, isTensor, type Primitive, type Scalar, type Value } from '../op.js';
 import { map, scalarIn, zip } from '../kernels/elementwise.js';
+import { identity } from '../kernels/fusion.js';
 import { rounder } from '../dtype.js';
 import { operands, resultDtype, scalarNumber } from '../promote.js';
 import { Tensor, zerosTensor } from '../tensor.js';
@@ -21,7 +22,7 @@ function powC(x: number, y: number): number {
 function powerKernel(exponent: number, round: (v: number) => number): (x: number) => number {
   switch (exponent) {
     case 0: return () => 1;
-    case 1: return (x) => x;
+    case 1: return identity;
     case 2: return (x) => x * x;
     case 3: return (x) => round(x * x) * x;
     case 0.5: return Math.sqrt;
