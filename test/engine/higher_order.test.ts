@@ -34,8 +34,10 @@ const matrices = cases.filter((c) => c.kind === 'jacobian' || c.kind === 'hessia
 let app: FastifyInstance;
 beforeAll(async () => {
   // jacobian/hessian programs pass the inline work limit and run in the pool: on a busy machine a
-  // starting worker thread may take longer than the production queue deadline.
-  app = await buildApp({ operations: { evaluation: { queueTimeoutMs: 60_000 } } });
+  // starting worker thread may take longer than the production queue deadline. Run after the long
+  // synchronous gradient checks in one process (gradients_fused), the event loop's measured delay
+  // would shed these requests as overloaded: that guard is tested elsewhere.
+  app = await buildApp({ operations: { overload: { maxEventLoopDelayMs: 0, retryAfterSeconds: 1 }, evaluation: { queueTimeoutMs: 60_000 } } });
 });
 afterAll(() => app.close());
 
