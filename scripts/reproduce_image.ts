@@ -35,7 +35,8 @@ function runStage(stage: Stage, index: number): { env: Record<string, string>; c
   step(`stage ${stage.name ?? index} (FROM ${stage.image}) in ${folder}`);
   const parent = folders.get(stage.image);
   if (parent) execFileSync('cp', ['-al', parent, folder]); // FROM an earlier stage: its files (hard links)
-  for (const { keyword, text, line } of stage.instructions) {
+  for (const instruction of stage.instructions) {
+    const { keyword, text, line } = instruction;
     switch (keyword) {
       case 'WORKDIR':
         if (text !== '/app') throw new Error(`line ${line}: only WORKDIR /app is reproduced`);
@@ -43,7 +44,7 @@ function runStage(stage: Stage, index: number): { env: Record<string, string>; c
         break;
       case 'COPY': {
         // Docker's rules: into a folder (`./`), a file keeps its name and a folder gives its contents.
-        const copy = parseCopy(text);
+        const copy = parseCopy(instruction);
         const root = copy.from ? folders.get(copy.from) : repo;
         if (!root) throw new Error(`line ${line}: no stage ${copy.from}`);
         for (const source of copy.sources) {
@@ -56,7 +57,7 @@ function runStage(stage: Stage, index: number): { env: Record<string, string>; c
         break;
       }
       case 'RUN': {
-        const { flags, command } = parseRun(text);
+        const { flags, command } = parseRun(instruction);
         const unknown = flags.filter((flag) => !/^--mount=type=secret,/.test(flag));
         if (unknown.length > 0) throw new Error(`line ${line}: RUN ${unknown.join(' ')} is not reproduced`);
         step(`RUN ${command}`);
@@ -64,10 +65,10 @@ function runStage(stage: Stage, index: number): { env: Record<string, string>; c
         break;
       }
       case 'ENV':
-        Object.assign(env, parseEnv(text));
+        Object.assign(env, parseEnv(instruction));
         break;
       case 'CMD':
-        cmd = execForm(text);
+        cmd = execForm(instruction);
         break;
       case 'USER':
         user = text;

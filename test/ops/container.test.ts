@@ -35,7 +35,7 @@ describe('Dockerfile', () => {
     expect(parseDockerfile(dockerfile, { NODE_IMAGE: 'local/node:24' }).at(-1)!.image).toBe('local/node:24');
     const runs = keywords(runtime, 'RUN').map((i) => i.text);
     expect(runs.some((r) => /npm ci --omit=dev/.test(r))).toBe(true);
-    const copies = keywords(runtime, 'COPY').map((i) => parseCopy(i.text));
+    const copies = keywords(runtime, 'COPY').map(parseCopy);
     expect(copies.filter((c) => c.from === null).flatMap((c) => c.sources).sort()).toEqual(['package-lock.json', 'package.json']);
     expect(copies.find((c) => c.from !== null)).toMatchObject({ from: stages[0].name, sources: ['/app/dist'] });
   });
@@ -44,7 +44,7 @@ describe('Dockerfile', () => {
     expect(keywords(runtime, 'USER').at(-1)?.text).toBe('node');
     expect(keywords(runtime, 'HEALTHCHECK').at(-1)?.text).toContain('/healthz');
     expect(keywords(runtime, 'ENTRYPOINT')).toEqual([]); // no shell wrapper between docker and node
-    const cmd = execForm(keywords(runtime, 'CMD').at(-1)!.text);
+    const cmd = execForm(keywords(runtime, 'CMD').at(-1)!);
     const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string;
     expect(cmd.join(' ')).toBe(start);
   });
@@ -53,7 +53,7 @@ describe('Dockerfile', () => {
     // `# syntax=docker/dockerfile:1` makes BuildKit pull its frontend image: no build without a registry.
     expect(dockerfile).not.toMatch(/^#\s*syntax=/m);
     for (const stage of [stages[0], runtime]) {
-      const install = keywords(stage, 'RUN').map((i) => parseRun(i.text)).find((r) => /npm ci/.test(r.command))!;
+      const install = keywords(stage, 'RUN').map(parseRun).find((r) => /npm ci/.test(r.command))!;
       expect(install.flags).toEqual(['--mount=type=secret,id=ca']);
       expect(install.command).toMatch(/if \[ -f \/run\/secrets\/ca \]; then export NODE_EXTRA_CA_CERTS=\/run\/secrets\/ca; fi;/);
     }
@@ -62,7 +62,7 @@ describe('Dockerfile', () => {
   it('has a load stage with the scenarios for the compose load profile', () => {
     const load = stages.find((s) => s.name === 'load')!;
     expect(load.image).toBe(stages[0].name);
-    const sources = keywords(load, 'COPY').flatMap((i) => parseCopy(i.text).sources);
+    const sources = keywords(load, 'COPY').flatMap((i) => parseCopy(i).sources);
     expect(sources).toContain('load');
     // load/run.ts imports these; the build stage has schemas/ already
     expect(sources).toContain('test/support/server_process.ts');
@@ -78,7 +78,7 @@ describe('Dockerfile', () => {
         return source === path || source.startsWith(`${path}/`) ? !pattern.startsWith('!') : out;
       }, false);
     for (const stage of stages) {
-      for (const copy of keywords(stage, 'COPY').map((i) => parseCopy(i.text)).filter((c) => c.from === null)) {
+      for (const copy of keywords(stage, 'COPY').map(parseCopy).filter((c) => c.from === null)) {
         for (const source of copy.sources) {
           expect(existsSync(source), source).toBe(true);
           expect(ignored(source), source).toBe(false);

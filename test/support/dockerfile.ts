@@ -1,13 +1,16 @@
 /**
- * A reader for the subset of Dockerfile syntax our Dockerfile uses, shared by
- * the container test (test/ops) and the build-and-start reproduction
- * (scripts/reproduce_image.ts). dockerfile-utils lints; this only reads.
+ * The Dockerfile as stages of instructions, read by dockerfile-ast (the parser
+ * dockerfile-utils lints with), for the container test (test/ops) and the
+ * build-and-start reproduction (scripts/reproduce_image.ts).
  */
+import { type Copy, DockerfileParser, type Env, type Instruction as DockerInstruction, type From, type JSONInstruction, type Run } from 'dockerfile-ast';
+
 export interface Instruction {
   keyword: string;
-  /** Everything after the keyword, continuation lines joined. */
+  /** The arguments after the keyword and its flags, continuation lines joined. */
   text: string;
   line: number;
+  node: DockerInstruction;
 }
 
 export interface Stage {
@@ -22,10 +25,9 @@ export interface Stage {
 /** `ARG NAME=default` lines before the first FROM: the build arguments FROM lines may use. */
 export function globalArgs(source: string): Record<string, string> {
   const args: Record<string, string> = {};
-  for (const line of source.split('\n').map((l) => l.trim())) {
-    if (/^FROM\s/i.test(line)) break;
-    const match = /^ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?$/i.exec(line);
-    if (match) args[match[1]] = match[2] ?? '';
+  for (const arg of DockerfileParser.parse(source).getInitialARGs()) {
+    const property = arg.getProperty();
+    if (property !== null) args[property.getName()] = property.getValue() ?? '';
   }
   return args;
 }
@@ -41,66 +43,53 @@ function substitute(text: string, args: Record<string, string>, line: number): s
 
 /** Reads the stages; `overrides` plays the part of `--build-arg NAME=value`. */
 export function parseDockerfile(source: string, overrides: Record<string, string> = {}): Stage[] {
+  const dockerfile = DockerfileParser.parse(source);
   const args = { ...globalArgs(source), ...overrides };
   const stages: Stage[] = [];
-  const lines = source.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const start = i;
-    let text = lines[i].trim();
-    if (text === '' || text.startsWith('#')) continue;
-    while (text.endsWith('\\') && i + 1 < lines.length) {
-      i += 1;
-      const next = lines[i].trim();
-      text = `${text.slice(0, -1).trimEnd()} ${next.startsWith('#') ? '' : next}`.trimEnd();
-    }
-    const match = /^([A-Za-z]+)\s+(.*)$/s.exec(text);
-    if (!match) throw new Error(`Dockerfile line ${start + 1}: cannot read '${text}'`);
-    const instruction = { keyword: match[1].toUpperCase(), text: match[2].trim(), line: start + 1 };
-    if (instruction.keyword === 'FROM') {
-      const [image, as, name] = instruction.text.split(/\s+/);
-      stages.push({ image: substitute(image, args, start + 1), imageAsWritten: image, name: as?.toUpperCase() === 'AS' ? name : null, instructions: [] });
-    } else if (instruction.keyword === 'ARG' && stages.length === 0) {
-      continue; // a global build argument (globalArgs)
-    } else {
-      if (stages.length === 0) throw new Error(`Dockerfile line ${start + 1}: ${instruction.keyword} before FROM`);
-      stages.at(-1)!.instructions.push(instruction);
+  for (const node of dockerfile.getInstructions()) {
+    const keyword = node.getKeyword();
+    const line = node.getRange().start.line + 1;
+    if (keyword === 'FROM') {
+      const from = node as From;
+      const imageAsWritten = from.getImage() ?? '';
+      stages.push({ image: substitute(imageAsWritten, args, line), imageAsWritten, name: from.getBuildStage(), instructions: [] });
+    } else if (stages.length > 0) {
+      stages.at(-1)!.instructions.push({ keyword, text: node.getArgumentsContent() ?? '', line, node });
+    } else if (keyword !== 'ARG') {
+      throw new Error(`Dockerfile line ${line}: ${keyword} before FROM`);
     }
   }
   return stages;
 }
 
 /** `RUN --mount=... --network=... command`: the flags and the shell command. */
-export function parseRun(text: string): { flags: string[]; command: string } {
-  const flags: string[] = [];
-  let rest = text;
-  for (let match = /^(--[a-z-]+=\S+)\s+/.exec(rest); match; match = /^(--[a-z-]+=\S+)\s+/.exec(rest)) {
-    flags.push(match[1]);
-    rest = rest.slice(match[0].length);
-  }
-  return { flags, command: rest };
+export function parseRun(instruction: Instruction): { flags: string[]; command: string } {
+  const flags = (instruction.node as Run).getFlags().map((flag) => `--${flag.getName()}=${flag.getValue() ?? ''}`);
+  return { flags, command: instruction.text };
 }
 
-export interface Copy {
+export interface CopySpec {
   from: string | null;
   sources: string[];
   destination: string;
 }
 
-export function parseCopy(text: string): Copy {
-  const words = text.split(/\s+/);
-  const from = words[0].startsWith('--from=') ? words.shift()!.slice('--from='.length) : null;
-  const destination = words.pop()!;
-  return { from, sources: words, destination };
+/** `COPY [--from=stage] sources... destination`. */
+export function parseCopy(instruction: Instruction): CopySpec {
+  const copy = instruction.node as Copy;
+  const words = copy.getArguments().map((argument) => argument.getValue());
+  const destination = words.pop() ?? '';
+  return { from: copy.getFromFlag()?.getValue() ?? null, sources: words, destination };
 }
 
-/** `A=1 B=2` → { A: '1', B: '2' } (no quoting: our Dockerfile needs none). */
-export function parseEnv(text: string): Record<string, string> {
-  return Object.fromEntries(text.split(/\s+/).map((pair) => pair.split('=') as [string, string]));
+/** `ENV A=1 B=2` → { A: '1', B: '2' }. */
+export function parseEnv(instruction: Instruction): Record<string, string> {
+  return Object.fromEntries((instruction.node as Env).getProperties().map((property) => [property.getName(), property.getUnescapedValue() ?? '']));
 }
 
-/** The exec form `["node", "x.js"]`. */
-export function execForm(text: string): string[] {
-  const parsed: unknown = JSON.parse(text);
-  if (!Array.isArray(parsed) || !parsed.every((w) => typeof w === 'string')) throw new Error(`not an exec-form array: ${text}`);
-  return parsed;
+/** The exec form `["node", "x.js"]` of CMD or ENTRYPOINT. */
+export function execForm(instruction: Instruction): string[] {
+  const strings = (instruction.node as JSONInstruction).getJSONStrings?.() ?? [];
+  if (strings.length === 0) throw new Error(`Dockerfile line ${instruction.line}: not an exec-form array: ${instruction.text}`);
+  return strings.map((string) => string.getJSONValue());
 }
