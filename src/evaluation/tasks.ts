@@ -138,9 +138,8 @@ export const TASKS = {
   } satisfies TaskDefinition<GradeReferenceTask, ReferenceValues>,
 
   // Samples the function and its derivative (two evaluations, metered), then renders the chart
-  // with vega: rendering holds the thread for 20-160 ms (200 to 10,000 points) without a turn of
-  // the event loop and without charging the meter, so plots never run inline. vega is loaded on
-  // a worker's first plot (about 0.2 s), so workers that never plot, and the main thread, do not pay for it.
+  // (src/plot/figure_svg.ts, on d3-scale and d3-shape). Rendering does not charge the meter, so
+  // plots run in the pool, never inline; the renderer is loaded on a worker's first plot.
   plot: {
     run: ({ request, limits }: PlotTask): PlotSeries => samplePlot(request, limits),
     render: async (series: PlotSeries, { request }: PlotTask): Promise<RenderedAnswer> => {

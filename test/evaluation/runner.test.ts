@@ -97,7 +97,7 @@ describe('where a request runs is decided by the work it does, measured as it ru
     expect(reported).toBeGreaterThan(0);
   });
 
-  it('sends everything to the pool when INLINE_MAX_WORK is 0, and plots always (vega is not metered)', async () => {
+  it('sends everything to the pool when INLINE_MAX_WORK is 0, and plots always (rendering is not metered)', async () => {
     const pooled = new EvaluationRunner(configOf({ inlineMaxWork: 0 }));
     try {
       expect((await pooled.run('evaluate', evaluate({ inputs: { x: 2 }, expr: 'x' }))).mode).toBe('pool');
