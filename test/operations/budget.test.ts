@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js';
  * The time budget, with the work limit raised out of the way: a program that
  * runs longer than the budget is stopped (503 timeout) while /healthz and
  * small programs keep answering. (How fast /healthz answers meanwhile is
- * measured alone, in test/ops/latency.alone.test.ts.)
+ * measured alone, in test/operations/latency.alone.test.ts.)
  */
 
 /** About a billion multiply-adds per matmul: seconds of CPU, whatever the machine. */

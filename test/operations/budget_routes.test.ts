@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js';
  * Every route that runs programs goes through the evaluation runner: a program
  * over the time budget is stopped and answered 503 `timeout` (a batch item's
  * own 503), while /healthz keeps answering. The work limit is raised out of
- * the way here; test/ops/heavy_requests.test.ts runs with the defaults.
+ * the way here; test/operations/heavy_requests.test.ts runs with the defaults.
  */
 
 const BUDGET_MS = 500;

@@ -12,7 +12,7 @@ const runtime = stages.at(-1)!;
 const compose = parseYaml(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
 /** The Compose Specification (draft-07, ajv's default draft; its `$schema` spells the meta-schema URL in a form ajv does not know). */
 function composeSchema() {
-  const { $schema: _draft07, ...schema } = JSON.parse(readFileSync('test/ops/compose-spec.json', 'utf8'));
+  const { $schema: _draft07, ...schema } = JSON.parse(readFileSync('test/operations/compose-spec.json', 'utf8'));
   return schema;
 }
 const keywords = (stage: typeof runtime, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);

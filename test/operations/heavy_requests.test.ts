@@ -7,7 +7,7 @@ import { buildApp } from '../../src/app.js';
  * the service for seconds. With the default work limits each one now either
  * answers within its budget or is refused (422 naming a limit, or 503
  * timeout), and /healthz answers while it runs. Timing itself is measured
- * alone (test/ops/latency.alone.test.ts) and by `npm run soak`.
+ * alone (test/operations/latency.alone.test.ts) and by `npm run soak`.
  */
 
 const BUDGET_MS = 3000;

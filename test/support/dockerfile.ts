@@ -1,6 +1,6 @@
 /**
  * The Dockerfile as stages of instructions, read by dockerfile-ast (the parser
- * dockerfile-utils lints with), for the container test (test/ops) and the
+ * dockerfile-utils lints with), for the container test (test/operations) and the
  * build-and-start reproduction (scripts/reproduce_image.ts).
  */
 import { type Copy, DockerfileParser, type Env, type Instruction as DockerInstruction, type From, type JSONInstruction, type Run } from 'dockerfile-ast';
