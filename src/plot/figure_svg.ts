@@ -141,93 +141,133 @@ function series(l: FigureLine, color: string, x: Scale, y: Scale): string {
  * the line into segments instead of drawing through it: each segment starts with M, and a
  * segment of one point is closed (Z) as d3 closes it. Coordinates are rounded to 1/100 pixel.
  */
-export function linePathData(xs: readonly (number | null)[], ys: readonly (number | null)[], x: Scale, y: Scale): string {
+export function linePathData(xs: ArrayLike<number | null>, ys: ArrayLike<number | null>, x: Scale, y: Scale): string {
   const n = Math.min(xs.length, ys.length);
-  const path = pathWriter;
-  path.length = 0;
+  const toX = linearMap(x);
+  const toY = linearMap(y);
+  // per point: M or L, two coordinates of at most 11 characters (sign, 7 digits, point, 2 digits), a comma, a Z
+  let bytes = pathRoom(n * 25 + 1);
+  let at = 0;
   let segmentLength = 0;
   for (let i = 0; i < n; i++) {
     const xv = xs[i];
     const yv = ys[i];
     if (isFiniteNumber(xv) && isFiniteNumber(yv)) {
-      path.char(segmentLength === 0 ? 0x4d /* M */ : 0x4c /* L */);
-      path.number(round(x(xv)));
-      path.char(0x2c /* , */);
-      path.number(round(y(yv)));
+      bytes[at++] = segmentLength === 0 ? 0x4d /* M */ : 0x4c; /* L */
+      const px = Math.round((toX === null ? x(xv) : toX.at(xv)) * 100);
+      const py = Math.round((toY === null ? y(yv) : toY.at(yv)) * 100);
+      if (px > -MAX_HUNDREDTHS && px < MAX_HUNDREDTHS && py > -MAX_HUNDREDTHS && py < MAX_HUNDREDTHS) {
+        at = writeHundredths(bytes, at, px);
+        bytes[at++] = 0x2c; /* , */
+        at = writeHundredths(bytes, at, py);
+      } else {
+        // far outside the plot (it is clipped): written as d3-path writes any number
+        const text = `${coordinateText(px)},${coordinateText(py)}`;
+        bytes = pathRoom(at + text.length + (n - i) * 25 + 1, at);
+        for (let k = 0; k < text.length; k++) bytes[at++] = text.charCodeAt(k);
+      }
       segmentLength++;
     } else {
-      if (segmentLength === 1) path.char(0x5a /* Z */);
+      if (segmentLength === 1) bytes[at++] = 0x5a; /* Z */
       segmentLength = 0;
     }
   }
-  if (segmentLength === 1) path.char(0x5a /* Z */);
-  return path.text();
+  if (segmentLength === 1) bytes[at++] = 0x5a; /* Z */
+  return bytes.toString('latin1', 0, at);
 }
 
-/** A path's text written as ASCII bytes and decoded once (a 1000-point line is one string, not thousands). */
-class PathWriter {
-  bytes = new Uint8Array(1 << 14);
-  length = 0;
-  private readonly decoder = new TextDecoder();
+/**
+ * Coordinates are written from integers below this many hundredths: then d3-path's text
+ * (`String(Math.round(v * 1000) / 1000)` of v = hundredths / 100) is exactly hundredths / 100
+ * (the thousandths are 10 · hundredths, and the shortest decimal of m / 100 is m / 100 itself).
+ */
+const MAX_HUNDREDTHS = 2e8;
 
-  room(count: number): Uint8Array {
-    if (this.length + count > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + count));
-      grown.set(this.bytes.subarray(0, this.length));
-      this.bytes = grown;
-    }
-    return this.bytes;
+/** d3-path's text of the coordinate hundredths / 100 for any size. */
+function coordinateText(hundredths: number): string {
+  return String(Math.round((hundredths / 100) * 1000) / 1000);
+}
+
+/** The two decimal digits of 0..99, as ASCII pairs. */
+const DIGIT_PAIRS = new Uint8Array(200).map((_, i) => (i % 2 === 0 ? 0x30 + Math.floor(i / 20) : 0x30 + ((i - 1) / 2) % 10));
+
+/** Writes hundredths / 100 (|hundredths| < MAX_HUNDREDTHS) at `at`: `-12.5`, `3`, `0.07`; returns the end. */
+function writeHundredths(bytes: Buffer, at: number, hundredths: number): number {
+  let magnitude = hundredths;
+  if (hundredths < 0) {
+    bytes[at++] = 0x2d; /* - */
+    magnitude = -hundredths;
   }
-
-  char(code: number): void {
-    this.room(1)[this.length++] = code;
-  }
-
-  /**
-   * `String(Math.round(v * 1000) / 1000)` (d3-path's number text at 3 digits) without a float's
-   * shortest-digits search: below 2^31 thousandths an ulp is far below 0.0005, so the shortest
-   * decimal of m / 1000 is m / 1000 itself, written from integers.
-   */
-  number(v: number): void {
-    const thousandths = Math.round(v * 1000);
-    if (!(thousandths > -2147483648 && thousandths < 2147483648)) {
-      const text = String(thousandths / 1000);
-      const bytes = this.room(text.length);
-      for (let i = 0; i < text.length; i++) bytes[this.length++] = text.charCodeAt(i);
-      return;
-    }
-    const bytes = this.room(16);
-    let at = this.length;
-    const magnitude = (thousandths < 0 ? -thousandths : thousandths) | 0;
-    if (thousandths < 0) bytes[at++] = 0x2d; /* - */
-    let whole = (magnitude / 1000) | 0;
-    const fraction = magnitude - whole * 1000;
-    let digits = 1;
-    for (let bound = 10; whole >= bound && digits < 10; bound *= 10) digits++;
-    for (let i = at + digits - 1; i >= at; i--) {
+  let whole = (magnitude / 100) | 0;
+  const fraction = magnitude - whole * 100;
+  if (whole < 10) {
+    bytes[at++] = 0x30 + whole;
+  } else if (whole < 100) {
+    bytes[at++] = DIGIT_PAIRS[2 * whole];
+    bytes[at++] = DIGIT_PAIRS[2 * whole + 1];
+  } else {
+    let digits = 3;
+    for (let bound = 1000; whole >= bound; bound *= 10) digits++;
+    for (let k = at + digits - 1; k >= at; k--) {
       const quotient = (whole / 10) | 0;
-      bytes[i] = 0x30 + (whole - quotient * 10);
+      bytes[k] = 0x30 + (whole - quotient * 10);
       whole = quotient;
     }
     at += digits;
-    if (fraction !== 0) {
-      const hundreds = (fraction / 100) | 0;
-      const tens = ((fraction / 10) | 0) - hundreds * 10;
-      const ones = fraction - ((fraction / 10) | 0) * 10;
-      bytes[at++] = 0x2e; /* . */
-      bytes[at++] = 0x30 + hundreds;
-      if (tens !== 0 || ones !== 0) bytes[at++] = 0x30 + tens;
-      if (ones !== 0) bytes[at++] = 0x30 + ones;
-    }
-    this.length = at;
   }
+  if (fraction !== 0) {
+    bytes[at++] = 0x2e; /* . */
+    bytes[at++] = DIGIT_PAIRS[2 * fraction];
+    const last = DIGIT_PAIRS[2 * fraction + 1];
+    if (last !== 0x30) bytes[at++] = last;
+  }
+  return at;
+}
 
-  text(): string {
-    return this.decoder.decode(this.bytes.subarray(0, this.length));
+/** The path's bytes, at least `count` long, keeping the first `keep` bytes written (a figure's paths are written one at a time). */
+function pathRoom(count: number, keep = 0): Buffer {
+  if (pathBytes.length < count) {
+    const grown = Buffer.allocUnsafe(Math.max(pathBytes.length * 2, count));
+    pathBytes.copy(grown, 0, 0, keep);
+    pathBytes = grown;
+  }
+  return pathBytes;
+}
+
+let pathBytes = Buffer.allocUnsafe(1 << 15);
+
+/**
+ * A linear scale's mapping with d3-scale's arithmetic (its bimap: normalize, then interpolateNumber),
+ * so every coordinate is the very double `scale(v)` gives, without its closures per call.
+ * Null for a scale that is not a plain two-point linear map (clamped, piecewise): then call it.
+ */
+class LinearMap {
+  constructor(
+    private readonly d0: number,
+    private readonly span: number,
+    private readonly r0: number,
+    private readonly r1: number,
+  ) {}
+
+  at(v: number): number {
+    const t = (v - this.d0) / this.span;
+    return this.r0 * (1 - t) + this.r1 * t;
   }
 }
 
-const pathWriter = new PathWriter();
+function linearMap(scale: Scale): LinearMap | null {
+  const domain = scale.domain();
+  const range = scale.range();
+  if (domain.length !== 2 || range.length !== 2 || scale.clamp()) return null;
+  let [d0, d1] = [+domain[0], +domain[1]];
+  let [r0, r1] = [+range[0], +range[1]];
+  if (d1 < d0) [d0, d1, r0, r1] = [d1, d0, r1, r0];
+  const span = d1 - d0;
+  // d3 maps everything to the middle of the range for an empty (or NaN) domain
+  if (!span) return null;
+  return new LinearMap(d0, span, r0, r1);
+}
+
 
 function legend(entries: readonly { label: string | null; color: string }[], left: number, top: number, width: number): string {
   const column = width / 3;

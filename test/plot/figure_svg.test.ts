@@ -94,6 +94,11 @@ describe('linePathData', () => {
     const grid = Array.from({ length: 4001 }, (_, i) => (i - 2000) / 997);
     expect(linePathData(grid, grid, identity, identity)).toBe(d3Path(grid, grid, identity, identity));
     expect(linePathData([1, null, 2, 3], [1, 1, null, 3], identity, identity)).toBe('M1,1ZM3,3Z');
+    // a reversed domain, a clamped scale (called as d3 calls it) and typed arrays (a tensor's values)
+    const values = Float32Array.from({ length: 1000 }, (_, i) => -10 + (20 * i) / 999);
+    const reversed = scaleLinear().domain([12, -12]).range([64, 620]);
+    const clamped = scaleLinear().domain([-5, 5]).range([372, 12]).clamp(true);
+    expect(linePathData(values, values, reversed, clamped)).toBe(d3Path([...values], [...values], reversed, clamped));
     expect(linePathData([], [], identity, identity)).toBe('');
   });
 });
