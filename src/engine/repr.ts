@@ -51,7 +51,10 @@ function formatContents(t: Tensor, indent: number): string {
   }
   const out = writer;
   out.reset();
-  if (t.ndim === 0) formatted.write(out, 0);
+  if (t.ndim === 0) {
+    const bytes = out.reserve(formatted.maxLength);
+    out.length = formatted.writeAt(bytes, out.length, 0);
+  }
   else renderDim(t, shownRows, formatted, out, 0, indent, { next: 0 });
   return out.text();
 }
@@ -61,26 +64,41 @@ function renderDim(t: Tensor, shownRows: ShownRows | null, formatted: FormattedE
   const size = t.shape[dim];
   const row = shownRows === null ? null : shownRows[dim];
   const count = row === null ? size : row.length;
-  out.char(OPEN_BRACKET);
   if (dim === t.ndim - 1) {
-    // One row: elements joined by `, `, wrapped to the line width.
+    // One row: elements joined by `, `, wrapped to the line width, written into room reserved at once.
     const width = formatted.width;
     const elementsPerLine = Math.max(1, Math.floor((LINE_WIDTH - depthIndent) / (width + 2)));
+    const lines = Math.ceil(count / elementsPerLine);
+    const bytes = out.reserve(count * (Math.max(formatted.maxLength, GAP_TEXT.length) + 2) + lines * (depthIndent + 2) + 2);
+    let at = out.length;
+    bytes[at++] = OPEN_BRACKET;
+    let next = cursor.next;
+    let leftOnLine = elementsPerLine;
     for (let k = 0; k < count; k++) {
       if (k > 0) {
-        if (k % elementsPerLine === 0) {
-          out.char(COMMA);
-          out.char(NEWLINE);
-          out.spaces(depthIndent + 1);
+        bytes[at++] = COMMA;
+        if (leftOnLine === 0) {
+          bytes[at++] = NEWLINE;
+          for (let i = 0; i <= depthIndent; i++) bytes[at++] = SPACE;
+          leftOnLine = elementsPerLine;
         } else {
-          out.char(COMMA);
-          out.char(SPACE);
+          bytes[at++] = SPACE;
         }
       }
-      if (row !== null && row[k] === GAP) out.ascii(' ...');
-      else formatted.write(out, cursor.next++);
+      leftOnLine--;
+      if (row !== null && row[k] === GAP) {
+        for (let i = 0; i < GAP_TEXT.length; i++) bytes[at++] = GAP_TEXT.charCodeAt(i);
+      } else {
+        at = formatted.writeAt(bytes, at, next++);
+      }
     }
-  } else {
+    bytes[at++] = CLOSE_BRACKET;
+    out.length = at;
+    cursor.next = next;
+    return;
+  }
+  out.char(OPEN_BRACKET);
+  {
     for (let k = 0; k < count; k++) {
       if (k > 0) {
         // `,` then a blank line per remaining dimension below the next, then the indent
@@ -97,6 +115,8 @@ function renderDim(t: Tensor, shownRows: ShownRows | null, formatted: FormattedE
 
 /** Marks where `...` stands in a summarised dimension. */
 const GAP = -1;
+/** What stands for the left-out elements of a summarised row. */
+const GAP_TEXT = ' ...';
 
 /** The printed indices of each dimension of a summarised tensor. */
 type ShownRows = number[][];
@@ -153,20 +173,19 @@ const ZERO = 0x30;
  * thousands of pieces (formatting is never re-entered, so one writer serves every call).
  */
 class AsciiWriter {
-  bytes = new Uint8Array(4096);
+  bytes = Buffer.allocUnsafe(4096);
   /** Bytes written so far. */
   length = 0;
-  private readonly decoder = new TextDecoder();
 
   reset(): void {
     this.length = 0;
   }
 
   /** Makes room for `count` more bytes and returns the bytes (write from `length` on, then advance it). */
-  reserve(count: number): Uint8Array {
+  reserve(count: number): Buffer {
     if (this.length + count > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + count));
-      grown.set(this.bytes.subarray(0, this.length));
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + count));
+      this.bytes.copy(grown, 0, 0, this.length);
       this.bytes = grown;
     }
     return this.bytes;
@@ -192,12 +211,16 @@ class AsciiWriter {
   }
 
   text(): string {
-    return this.decoder.decode(this.bytes.subarray(0, this.length));
+    return this.bytes.toString('latin1', 0, this.length);
   }
 }
 
 /** Writes the decimal digits of a non-negative integer below 2^53 backwards, ending before `at`; returns where they start. */
 function writeDigitsBackward(bytes: Uint8Array, at: number, value: number): number {
+  if (value < 10) {
+    bytes[at - 1] = ZERO + value;
+    return at - 1;
+  }
   let rest = value;
   // above int32: float division down to an int32, then integer division
   while (rest > 0x7fffffff) {
@@ -250,8 +273,10 @@ type Notation = 'integer' | 'scientific' | 'fixed';
 /** The shown elements as printed, right-aligned to the widest (PyTorch's _Formatter). */
 interface FormattedElements {
   width: number;
-  /** Writes the k-th shown element's text, right-aligned to the width. */
-  write(out: AsciiWriter, k: number): void;
+  /** The longest element's text (at least the width): what one element may take. */
+  maxLength: number;
+  /** Writes the k-th shown element's text, right-aligned to the width, at `at` (room reserved); returns its end. */
+  writeAt(bytes: Uint8Array, at: number, k: number): number;
 }
 
 /**
@@ -262,6 +287,7 @@ interface FormattedElements {
  */
 class DigitElements implements FormattedElements {
   width = 1;
+  maxLength = 1;
   constructor(
     /** Rounded |value| · 10^digits, or NaN where `texts` holds the element. */
     private readonly rounded: Float64Array,
@@ -272,38 +298,53 @@ class DigitElements implements FormattedElements {
     private readonly fractionDigits: number,
   ) {}
 
-  write(out: AsciiWriter, k: number): void {
+  writeAt(bytes: Uint8Array, at: number, k: number): number {
     const rounded = this.rounded[k];
     const length = this.lengths[k];
     const width = this.width;
-    if (rounded !== rounded) {
-      if (length < width) out.spaces(width - length);
-      out.ascii(this.texts[k] as string);
-      return;
-    }
+    if (rounded !== rounded) return writePadded(bytes, at, this.texts[k] as string, width);
     // written backwards from the element's end: fraction digits, the point, whole digits, sign, padding
-    const total = width > length ? width : length;
-    const bytes = out.reserve(total);
-    const start = out.length;
-    let at = start + total;
-    out.length = at;
+    const end = at + (width > length ? width : length);
+    let p = end;
     const digits = this.fractionDigits;
     let whole = rounded;
-    if (digits > 0) {
+    if (digits === 4 && rounded < 2 ** 31) {
+      // the default precision, two digit pairs, in int32 arithmetic
+      const small = rounded | 0;
+      whole = (small / 10000) | 0;
+      const fraction = small - whole * 10000;
+      const high = (fraction / 100) | 0;
+      const low = fraction - high * 100;
+      bytes[--p] = DIGIT_PAIRS[2 * low + 1];
+      bytes[--p] = DIGIT_PAIRS[2 * low];
+      bytes[--p] = DIGIT_PAIRS[2 * high + 1];
+      bytes[--p] = DIGIT_PAIRS[2 * high];
+    } else if (digits > 0) {
       const scale = POWERS_OF_TEN[digits];
       whole = wholePart(rounded, scale);
       let fraction = (rounded - whole * scale) | 0;
       for (let i = 0; i < digits; i++) {
         const quotient = (fraction / 10) | 0;
-        bytes[--at] = ZERO + (fraction - quotient * 10);
+        bytes[--p] = ZERO + (fraction - quotient * 10);
         fraction = quotient;
       }
     }
-    bytes[--at] = DOT;
-    at = writeDigitsBackward(bytes, at, whole);
-    if (this.negative[k] === 1) bytes[--at] = MINUS;
-    while (at > start) bytes[--at] = SPACE;
+    bytes[--p] = DOT;
+    p = writeDigitsBackward(bytes, p, whole);
+    if (this.negative[k] === 1) bytes[--p] = MINUS;
+    while (p > at) bytes[--p] = SPACE;
+    return end;
   }
+}
+
+/** The two decimal digits of 0..99, as ASCII pairs. */
+const DIGIT_PAIRS = new Uint8Array(200).map((_, i) => (i % 2 === 0 ? ZERO + Math.floor(i / 20) : ZERO + (((i - 1) / 2) % 10)));
+
+/** `text` right-aligned to `width` at `at`; returns its end. */
+function writePadded(bytes: Uint8Array, at: number, text: string, width: number): number {
+  for (let i = text.length; i < width; i++) bytes[at++] = SPACE;
+  for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
+  return at;
 }
 
 /**
@@ -324,21 +365,26 @@ const MAX_KEPT_SCRATCH = 1 << 16;
 
 /** floor(rounded / scale) for integers below 2^53 (the division may round up to the next integer). */
 function wholePart(rounded: number, scale: number): number {
+  // int32 division (exact) when both fit
+  if (rounded < 2 ** 31) return ((rounded | 0) / (scale | 0)) | 0;
   const whole = Math.floor(rounded / scale);
   return whole * scale > rounded ? whole - 1 : whole;
 }
 
 /** Elements printed as given texts (int64, bool, and what the digit path cannot take). */
 class TextElements implements FormattedElements {
+  readonly maxLength: number;
   constructor(
     readonly width: number,
     private readonly texts: string[],
-  ) {}
+  ) {
+    let longest = width;
+    for (const text of texts) if (text.length > longest) longest = text.length;
+    this.maxLength = longest;
+  }
 
-  write(out: AsciiWriter, k: number): void {
-    const text = this.texts[k];
-    if (text.length < this.width) out.spaces(this.width - text.length);
-    out.ascii(text);
+  writeAt(bytes: Uint8Array, at: number, k: number): number {
+    return writePadded(bytes, at, this.texts[k], this.width);
   }
 }
 
@@ -382,6 +428,7 @@ function formatAll(values: ArrayLike<number>): FormattedElements {
   const elements = new DigitElements(rounded, negative, lengths, texts, digits);
   // The width counts the finite non-zero values only; zeros and non-finite ones are padded to it.
   let width = 1;
+  let maxLength = 1;
   for (let k = 0; k < n; k++) {
     const v = values[k];
     const scaled = Math.abs(v) * scale;
@@ -403,9 +450,11 @@ function formatAll(values: ArrayLike<number>): FormattedElements {
       length = text.length;
     }
     lengths[k] = length;
+    if (length > maxLength) maxLength = length;
     if (Number.isFinite(v) && v !== 0 && length > width) width = length;
   }
   elements.width = width;
+  elements.maxLength = Math.max(width, maxLength);
   return elements;
 }
 

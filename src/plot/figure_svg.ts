@@ -193,10 +193,11 @@ const DIGIT_PAIRS = new Uint8Array(200).map((_, i) => (i % 2 === 0 ? 0x30 + Math
 
 /** Writes hundredths / 100 (|hundredths| < MAX_HUNDREDTHS) at `at`: `-12.5`, `3`, `0.07`; returns the end. */
 function writeHundredths(bytes: Buffer, at: number, hundredths: number): number {
-  let magnitude = hundredths;
-  if (hundredths < 0) {
+  // int32 arithmetic from here (|hundredths| < MAX_HUNDREDTHS < 2^31)
+  let magnitude = hundredths | 0;
+  if (magnitude < 0) {
     bytes[at++] = 0x2d; /* - */
-    magnitude = -hundredths;
+    magnitude = -magnitude;
   }
   let whole = (magnitude / 100) | 0;
   const fraction = magnitude - whole * 100;
