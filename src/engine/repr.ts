@@ -26,13 +26,58 @@ export function formatTensor(t: Tensor, suffixes: ReprSuffixes): string {
     if (t.ndim !== 1) suffixList.push(`size=${pythonTuple(t.shape)}`);
     body = '[]';
   } else {
-    body = formatContents(t, indent);
+    body = cachedContents(t, indent);
   }
   // int64 and bool are the default dtypes of integer and bool data: shown only for an empty tensor.
   if (t.dtype !== 'float32' && (t.numel === 0 || t.dtype === 'float64')) suffixList.push(`dtype=torch.${t.dtype}`);
   if (suffixes.gradFn) suffixList.push(`grad_fn=<${suffixes.gradFn}>`);
   else if (suffixes.requiresGrad) suffixList.push('requires_grad=True');
   return addSuffixes(PREFIX + body, suffixList, indent);
+}
+
+/**
+ * The contents of a tensor as last formatted, with what they were read from: a tensor printed
+ * again unchanged (`print(x)`, then the answer's `variables`) is formatted once. The text depends
+ * on the values (the storage, its buffer and write generation: every write goes through
+ * Tensor.write/writeAt, which bump it), how they are viewed (shape, strides, offset) and the
+ * dtype; the print options are fixed (torch.set_printoptions accepts only the defaults).
+ */
+interface CachedContents {
+  storage: Tensor['storage'];
+  buffer: Tensor['storage']['buffer'];
+  generation: number;
+  shape: readonly number[];
+  strides: readonly number[] | null;
+  offset: number;
+  dtype: Tensor['dtype'];
+  text: string;
+}
+
+const contentsCache = new WeakMap<Tensor, CachedContents>();
+
+/** Below this many elements formatting costs less than remembering it. */
+const CACHED_FROM_ELEMENTS = 64;
+
+function cachedContents(t: Tensor, indent: number): string {
+  if (t.numel < CACHED_FROM_ELEMENTS || t.isPending) return formatContents(t, indent);
+  const storage = t.storage;
+  const strides = t.dense ? null : t.strides;
+  const hit = contentsCache.get(t);
+  if (
+    hit !== undefined &&
+    hit.storage === storage &&
+    hit.buffer === storage.buffer &&
+    hit.generation === storage.generation &&
+    hit.shape === t.shape &&
+    hit.strides === strides &&
+    hit.offset === t.offset &&
+    hit.dtype === t.dtype
+  ) {
+    return hit.text;
+  }
+  const text = formatContents(t, indent);
+  contentsCache.set(t, { storage, buffer: storage.buffer, generation: storage.generation, shape: t.shape, strides, offset: t.offset, dtype: t.dtype, text });
+  return text;
 }
 
 /** The bracketed contents (PyTorch's _tensor_str) of a non-empty tensor. */
