@@ -25,7 +25,7 @@ import { pow } from '../src/engine/ops/pow.js';
 import { sum } from '../src/engine/ops/sum.js';
 import { Tensor } from '../src/engine/tensor.js';
 import { evaluateProgram } from '../src/program/run.js';
-import { setProgramCache } from '../src/program/program_cache.js';
+import { setProgramCache } from '../src/program/interpret.js';
 import { answerSerializerCompiler } from '../src/program/serialize.js';
 import { chainEngine, chainFused } from './chain.js';
 import { repositoryRoot } from './root.js';
@@ -122,7 +122,7 @@ for (const w of stageWorkloads) {
     if (validateBody(JSON.parse(w.text)).error) throw new Error(`${w.name} did not validate`);
   });
   bench.add(`${w.name} request: evaluateProgram`, () => evaluateProgram(w.request, DEFAULT_LIMITS));
-  // The same without the compiled-program cache: what a program seen for the first time costs.
+  // The same without the prepared-program cache: what a program seen for the first time costs.
   bench.add(`${w.name} request: evaluateProgram, program cache off`, () => evaluateProgram(w.request, DEFAULT_LIMITS), {
     beforeAll: () => setProgramCache(false),
     afterAll: () => setProgramCache(true),

@@ -3,11 +3,11 @@ import type { Limits } from '../../schemas/limits.js';
 import { grad, withGradMode } from '../engine/autograd.js';
 import { castTo, type Tensor, zerosTensor } from '../engine/tensor.js';
 import { ProblemError } from '../errors.js';
-import { isTensor } from '../program/execute.js';
 import { toWireNumber } from '../program/wire.js';
 import { formatIndex, unravel } from './indices.js';
 import { withAllocationLimits } from '../engine/dtype.js';
-import { compileRequest, runCompiled, type CompiledProgram } from '../program/compile.js';
+import { prepareRequest, runRequest, type PreparedRequest } from '../program/request.js';
+import { isTensor } from '../program/values.js';
 
 /** Program runs one gradcheck may cost: one backward pass per output element, two forward runs per input element. */
 export const MAX_GRADCHECK_RUNS = 4096;
@@ -30,13 +30,14 @@ export function gradcheck(request: GradcheckRequest, limits: Limits): GradcheckA
 
 function gradcheckWithinLimits(request: GradcheckRequest, limits: Limits): GradcheckAnswer {
   const { eps, atol, rtol } = request;
-  const compiled = compileRequest(request.program, limits);
-  for (const [name, t] of compiled.inputs) compiled.inputs.set(name, asFloat64(t));
-  const names = request.inputs ?? [...compiled.inputs].filter(([, t]) => t.requiresGrad).map(([name]) => name);
-  const checked = names.map((name) => checkedInput(compiled, name));
-  const outputName = request.output ?? compiled.program.result;
+  // Parsed (or built) once, run on the request's inputs and then once per perturbed input element.
+  const prepared = prepareRequest(request.program, limits);
+  for (const [name, t] of prepared.inputs) prepared.inputs.set(name, asFloat64(t));
+  const names = request.inputs ?? [...prepared.inputs].filter(([, t]) => t.requiresGrad).map(([name]) => name);
+  const checked = names.map((name) => checkedInput(prepared, name));
+  const outputName = request.output ?? prepared.program.shape.result;
 
-  const output = outputOf(compiled, outputName);
+  const output = outputOf(prepared, outputName);
   const runs = output.numel + 2 * checked.reduce((n, t) => n + t.numel, 0);
   if (runs > MAX_GRADCHECK_RUNS) {
     throw new ProblemError(
@@ -46,7 +47,7 @@ function gradcheckWithinLimits(request: GradcheckRequest, limits: Limits): Gradc
     );
   }
   const analytical = analyticalJacobians(output, checked);
-  const numerical = checked.map((input) => numericalJacobian(input, output.numel, eps, () => outputOf(compiled, outputName)));
+  const numerical = checked.map((input) => numericalJacobian(input, output.numel, eps, () => outputOf(prepared, outputName)));
   const results = checked.map((input, j) =>
     compareJacobians(names[j], input.shape, output.shape, outputName, analytical[j], numerical[j], { atol, rtol }),
   );
@@ -75,15 +76,15 @@ function asFloat64(t: Tensor): Tensor {
   return cast;
 }
 
-function checkedInput(compiled: CompiledProgram, name: string): Tensor {
-  const input = compiled.inputs.get(name);
+function checkedInput(prepared: PreparedRequest, name: string): Tensor {
+  const input = prepared.inputs.get(name);
   if (!input) throw new ProblemError('unknown-name', `inputs names '${name}', which is not an input of the program`);
   if (!input.requiresGrad) throw new ProblemError('invalid-argument', `input '${name}' does not require grad, so it has no gradient to check`);
   return input;
 }
 
-function outputOf(compiled: CompiledProgram, name: string): Tensor {
-  const value = runCompiled(compiled).named.get(name);
+function outputOf(prepared: PreparedRequest, name: string): Tensor {
+  const value = runRequest(prepared).named.get(name);
   if (value === undefined) throw new ProblemError('unknown-name', `output names '${name}', which is not an input or a statement`);
   if (!isTensor(value)) throw new ProblemError('invalid-argument', `output '${name}' is a Python number, not a tensor`);
   return value;

@@ -1,9 +1,15 @@
 import type { Diagnostics } from '../../schemas/diagnostics.js';
 import type { BackwardObserver, Node } from '../engine/autograd.js';
-import type { Value } from '../engine/op.js';
+import { NamedTuple, type OpDef, type Value } from '../engine/op.js';
 import type { Tensor } from '../engine/tensor.js';
-import { isTensor } from './execute.js';
-import type { LoweredProgram } from './graph.js';
+import type { OpObserver } from '../python/operators.js';
+import { isTensor } from './values.js';
+
+/** One op the program called, in evaluation order, with what it produced. */
+interface OpCall {
+  op: string;
+  value: Value;
+}
 
 /** NaN wins over inf: it is what anomaly mode reports. */
 function nonFinite(t: Tensor): { kind: 'nan' | 'inf'; count: number } | null {
@@ -19,16 +25,23 @@ function nonFinite(t: Tensor): { kind: 'nan' | 'inf'; count: number } | null {
 }
 
 /**
- * Watches one evaluation: the backward loop reports every node it runs to
- * `observer`; kinks come from each node's own detector (declared by its
- * primitive), so nothing here knows any op by name.
+ * Watches one evaluation: the interpreter reports every op the program calls to `ops` (in
+ * evaluation order), the backward loop every node it runs to `observer`; kinks come from each
+ * node's own detector (declared by its primitive), so nothing here knows any op by name.
  */
 export class DiagnosticsCollector {
+  private readonly calls: OpCall[] = [];
   private readonly nodeNames = new Map<Node, string>();
   private gradient: Diagnostics['nonfinite_gradient'] = null;
   private readonly kinks: Diagnostics['kinks'] = [];
 
-  constructor(named: ReadonlyMap<string, Value>) {
+  /** Give to the run: records each op call (a named tuple as its values, as the answer reads it). */
+  readonly ops: OpObserver = (op: OpDef, value: Value) => {
+    this.calls.push({ op: op.name, value: value instanceof NamedTuple ? value.values[0] : value });
+  };
+
+  /** Call after the run, before backward: which named tensor each backward node produced. */
+  nameNodes(named: ReadonlyMap<string, Value>): void {
     for (const [name, value] of named) if (isTensor(value) && value.gradFn) this.nodeNames.set(value.gradFn, name);
   }
 
@@ -50,29 +63,28 @@ export class DiagnosticsCollector {
     });
   };
 
-  report(program: LoweredProgram, env: ReadonlyMap<string, Value>, inputs: ReadonlyMap<string, Tensor>): Diagnostics {
-    return { nonfinite_value: firstNonFiniteValue(program, env, inputs), nonfinite_gradient: this.gradient, kinks: this.kinks };
+  report(named: ReadonlyMap<string, Value>, inputs: ReadonlyMap<string, Tensor>): Diagnostics {
+    return { nonfinite_value: firstNonFiniteValue(this.calls, named, inputs), nonfinite_gradient: this.gradient, kinks: this.kinks };
   }
 }
 
-/** The first input, then the first node in evaluation order, holding NaN or infinite values. */
-function firstNonFiniteValue(program: LoweredProgram, env: ReadonlyMap<string, Value>, inputs: ReadonlyMap<string, Tensor>): Diagnostics['nonfinite_value'] {
+/** The first input, then the first op result in evaluation order, holding NaN or infinite values. */
+function firstNonFiniteValue(calls: readonly OpCall[], named: ReadonlyMap<string, Value>, inputs: ReadonlyMap<string, Tensor>): Diagnostics['nonfinite_value'] {
   for (const [name, t] of inputs) {
     const found = nonFinite(t);
     if (found) return { tensor: name, statement: null, op: null, ...found, message: `input '${name}' has ${found.kind} values` };
   }
-  // Node id → the statement name bound to it; an unnamed node belongs to the next named one.
-  const nameOf = new Map<string, string>();
-  for (const [name, ref] of program.named) if (typeof ref === 'string') nameOf.set(ref, name);
-  for (let k = 0; k < program.nodes.length; k++) {
-    const node = program.nodes[k];
-    const value = env.get(node.id);
+  // An op's result → the name bound to it at the end; an unnamed result belongs to the next named one.
+  const nameOf = new Map<Value, string>();
+  for (const [name, value] of named) if (isTensor(value) && inputs.get(name) !== value) nameOf.set(value, name);
+  for (let k = 0; k < calls.length; k++) {
+    const { op, value } = calls[k];
     const found = isTensor(value) ? nonFinite(value) : null;
     if (!found) continue;
-    const tensor = nameOf.get(node.id) ?? null;
-    const statement = tensor ?? program.nodes.slice(k + 1).map((n) => nameOf.get(n.id)).find((n) => n !== undefined) ?? null;
+    const tensor = nameOf.get(value) ?? null;
+    const statement = tensor ?? calls.slice(k + 1).map((c) => nameOf.get(c.value)).find((n) => n !== undefined) ?? null;
     const where = tensor ? `'${tensor}'` : statement ? `an intermediate value of '${statement}'` : 'an intermediate value';
-    return { tensor, statement, op: node.op, ...found, message: `${node.op} produced ${found.kind} values: ${where} has ${found.count} ${found.kind} element${found.count === 1 ? '' : 's'}` };
+    return { tensor, statement, op, ...found, message: `${op} produced ${found.kind} values: ${where} has ${found.count} ${found.kind} element${found.count === 1 ? '' : 's'}` };
   }
   return null;
 }

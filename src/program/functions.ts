@@ -4,18 +4,19 @@ import { withGradMode } from '../engine/autograd.js';
 import { apply, defineOp, type OpDef, type Primitive, type Value } from '../engine/op.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ProblemError } from '../errors.js';
-import { isTensor, runForResult } from './execute.js';
-import { compileExpression } from './lower.js';
+import { typeName } from '../python/objects.js';
+import type { PyValue } from '../python/values.js';
+import { prepareExpression, type PreparedProgram, runProgram } from './interpret.js';
+import { isTensor } from './values.js';
 
 type FunctionSpecs = NonNullable<EvaluateRequest['functions']>;
-
-/** No custom functions inside custom functions: that rules out recursion. */
-const noCustomFunctions = () => undefined;
 
 /**
  * Custom autograd functions as request-local ops. Like torch.autograd.Function:
  * forward runs without recording, the output's node is `<Name>Backward`, and
- * backward runs the given expressions exactly as written, bugs included.
+ * backward runs the given expressions exactly as written, bugs included. Each
+ * body is parsed once per request and run by the interpreter at every call; no
+ * custom function is in scope inside a body, which rules out recursion.
  */
 export function customFunctionOps(specs: FunctionSpecs, limits: Limits): Map<string, OpDef> {
   const ops = new Map<string, OpDef>();
@@ -24,24 +25,20 @@ export function customFunctionOps(specs: FunctionSpecs, limits: Limits): Map<str
 }
 
 function customFunctionOp(name: string, spec: FunctionSpecs[string], limits: Limits): OpDef {
-  const compile = (source: string, names: string[]) =>
-    compileExpression(source, { inputs: new Set(names), customFunctions: new Set(), limits });
-  const forwardProgram = compile(spec.forward, spec.params);
-  const backwardPrograms = spec.backward.map((source) => compile(source, [...spec.params, 'grad_output']));
-  const bind = (names: string[], values: readonly Value[]) => new Map(names.map((n, i) => [n, values[i]]));
+  const forward = prepareExpression(spec.forward, limits);
+  const backward = spec.backward.map((source) => prepareExpression(source, limits));
+  const backwardNames = [...spec.params, 'grad_output'];
 
   const primitive: Primitive = {
     gradFn: `${name}Backward`,
     forward: (inputs) =>
       withGradMode(false, () => {
-        const out = expectTensor(runForResult(forwardProgram, bind(spec.params, inputs), noCustomFunctions), `${name}.forward`);
+        const out = runBody(forward, spec.params, inputs, `${name}.forward`);
         // A forward that returns an input unchanged must not turn that input into a non-leaf.
         return inputs.includes(out) ? out.detach() : out;
       }),
     backward: (gradOutput, { inputs }) =>
-      backwardPrograms.map((program, i) =>
-        expectTensor(runForResult(program, bind([...spec.params, 'grad_output'], [...inputs, gradOutput]), noCustomFunctions), `${name}.backward[${i}]`),
-      ),
+      backward.map((program, i) => runBody(program, backwardNames, [...inputs, gradOutput], `${name}.backward[${i}]`)),
   };
 
   return defineOp({
@@ -55,7 +52,25 @@ function customFunctionOp(name: string, spec: FunctionSpecs[string], limits: Lim
   });
 }
 
-function expectTensor(value: Value, where: string): Tensor {
-  if (!isTensor(value)) throw new ProblemError('invalid-argument', `${where} must produce a Tensor, got a Python number`);
+/**
+ * One run of a body on its arguments, for its result. An error of the body is its problem, located
+ * in the body's own source (`position`) and naming the body (`node`: `SQ.forward`, `SQ.backward[0]`).
+ */
+function runBody(program: PreparedProgram, names: readonly string[], values: readonly Tensor[], where: string): Tensor {
+  let value: Value | undefined;
+  try {
+    const run = runProgram(program, new Map(names.map((n, i) => [n, values[i]])));
+    value = run.named.get(run.result);
+  } catch (error) {
+    if (error instanceof ProblemError) throw new ProblemError(error.code, error.message, { ...error.extras, node: where });
+    throw error;
+  }
+  if (!isTensor(value)) throw new ProblemError('invalid-argument', `${where} must produce a Tensor, got ${describe(value)}`);
   return value;
+}
+
+/** What a body produced instead of a tensor, in Python's words. */
+function describe(value: Value | undefined): string {
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return 'a Python number';
+  return value === undefined || value === null ? 'None' : `a ${typeName(value as PyValue)}`;
 }

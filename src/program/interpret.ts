@@ -1,30 +1,35 @@
 /**
- * The expression form of /v1/evaluate as a front end of the Python interpreter (src/python/):
- * the program is Python (`name = expr` statements, `;` or newlines between them, a bare last
- * expression named `result`), run in a NotebookSession with the request's inputs pre-bound as
- * leaf tensors. Besides Python's builtins the namespace has `torch`, `F` (torch.nn.functional),
- * `math`, every function op of the table by its bare name (`relu(x)`, `grad(y, x)`, `jacobian`,
- * `hessian`, shadowing Python's `max`/`sum`/...) and the request's custom functions.
- * Python exceptions become problems only here, at the edge.
+ * The programs of /v1/evaluate (and of /v1/gradcheck, /v1/plot, custom functions) run by the
+ * Python interpreter (src/python/), the one executor. The expression form is Python (`name = expr`
+ * statements, `;` or newlines between them, a bare last expression named `result`), parsed once;
+ * the graph form (graph.ts) is built directly as the same AST. Either runs with the request's
+ * inputs pre-bound as leaf tensors. Besides Python's builtins the expression namespace has `torch`,
+ * `F` (torch.nn.functional), `math`, every function op of the table by its bare name (`relu(x)`,
+ * `grad(y, x)`, `jacobian`, `hessian`, shadowing Python's `max`/`sum`/...) and the request's custom
+ * functions. Python exceptions become problems only here, at the edge.
  */
 import type { Limits } from '../../schemas/limits.js';
+import { RUN_LIMITS } from '../../schemas/run.js';
 import type { OpDef, Value } from '../engine/op.js';
 import { OPS } from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ProblemError, type ProblemCode } from '../errors.js';
 import type * as ast from '../python/ast.js';
 import { BUILTINS } from '../python/builtins.js';
-import { asPythonError, isUncatchable, type PythonError, StepBudgetExceeded } from '../python/exceptions.js';
-import { Interpreter } from '../python/interpreter.js';
+import { asPythonError, isUncatchable, PythonError, StepBudgetExceeded } from '../python/exceptions.js';
+import { Interpreter, type InterpreterLimits } from '../python/interpreter.js';
 import { loadModule } from '../python/modules/index.js';
-import { callOp } from '../python/operators.js';
+import { callOp, type OpObserver, withOpObserver } from '../python/operators.js';
 import { str, withNamedTuplesAsValues } from '../python/objects.js';
 import { parse, PythonSyntaxError } from '../python/parser.js';
-import { NotebookSession, runLimitsOf } from '../python/run.js';
-import type { ProgramLimits } from './graph.js';
 import { PyBuiltin, PyModule, type PyValue } from '../python/values.js';
+import '../python/modules/tensor.js';
+import '../python/autograd_function.js';
 
-/** What the answer needs of a program's text: the names it binds, in order of last binding, and its result's name. */
+/** How large an expression program may be: the service's limits (schemas/limits.ts) under their own names. */
+export type ProgramLimits = Pick<Limits, 'maxExprLength' | 'maxDepth' | 'maxStatements'>;
+
+/** What the answer needs of a program: the names it binds, in order of last binding, and its result's name. */
 export interface ProgramShape {
   /** Top-level names bound by assignment, each at its last binding. */
   names: string[];
@@ -34,27 +39,64 @@ export interface ProgramShape {
   endsWithExpression: boolean;
 }
 
+/** A program ready to run: parsed or built once, run on inputs any number of times (the interpreter never changes an AST). */
+export interface PreparedProgram {
+  module: ast.Module;
+  shape: ProgramShape;
+  /** The names the program sees besides its inputs and custom functions. */
+  builtins: ReadonlyMap<string, PyValue>;
+  /** The name a custom function is bound under in the program's namespace. */
+  functionName: (name: string) => string;
+  /** An error of a run (a Python error located at its top-level statement) as the problem it answers with. */
+  problem: (error: unknown) => unknown;
+}
+
 export interface InterpretedRun {
   /** Inputs first, then every bound name (its value at the end), in order of last binding. */
   named: Map<string, Value>;
   result: string;
 }
 
-/** Runs an expression-form program on built inputs; custom functions are request-local ops. */
-export function interpretExpression(source: string, inputs: ReadonlyMap<string, Tensor>, customFunctions: ReadonlyMap<string, OpDef>, limits: Limits): InterpretedRun {
-  const shape = programShape(source, limits);
-  const session = new NotebookSession(runLimitsOf(limits), new Interpreter(expressionBuiltins(), loadModule, runLimitsOf(limits)));
-  for (const [name, tensor] of inputs) session.bind(name, tensor);
-  for (const [name, op] of customFunctions) session.bind(name, customFunction(name, op));
-  let last: PyValue;
+/** The interpreter's own limits for a program of /v1/evaluate: those of a notebook cell (schemas/run.ts). */
+const PROGRAM_INTERPRETER_LIMITS: InterpreterLimits = {
+  maxStepsPerCell: RUN_LIMITS.maxStepsPerCell,
+  recursionLimit: RUN_LIMITS.recursionLimit,
+  maxOutputChars: RUN_LIMITS.maxOutputChars,
+};
+
+const NO_FUNCTIONS: ReadonlyMap<string, OpDef> = new Map();
+
+/**
+ * Runs a prepared program on `inputs` (leaf tensors, or any values for a custom function's body)
+ * in the ambient grad mode; custom functions are request-local ops. `observer` is told of every op
+ * the program calls, in order (diagnostics).
+ */
+export function runProgram(
+  program: PreparedProgram,
+  inputs: ReadonlyMap<string, Value>,
+  functions: ReadonlyMap<string, OpDef> = NO_FUNCTIONS,
+  observer?: OpObserver,
+): InterpretedRun {
+  const interpreter = new Interpreter(program.builtins, loadModule, PROGRAM_INTERPRETER_LIMITS);
+  const globals = interpreter.globals.vars;
+  for (const [name, value] of inputs) globals.set(name, value as PyValue);
+  for (const [name, op] of functions) globals.set(program.functionName(name), customFunction(name, op));
+  const run = () => {
+    interpreter.beginCell();
+    return withNamedTuplesAsValues(() => interpreter.runModule(program.module));
+  };
+  let last: PyValue | undefined;
   try {
-    last = withNamedTuplesAsValues(() => session.evaluate(source));
+    last = interpreter.enter(observer === undefined ? run : () => withOpObserver(observer, run));
   } catch (error) {
-    throw asProblem(error, source);
+    const pyErr = isUncatchable(error) ? null : asPythonError(error);
+    if (pyErr !== null) interpreter.locate(pyErr);
+    throw program.problem(pyErr ?? error);
   }
+  const { shape } = program;
   const named = new Map<string, Value>(inputs);
   for (const name of shape.names) {
-    const value = session.lookup(name);
+    const value = globals.get(name);
     if (value !== undefined) {
       named.delete(name);
       named.set(name, value as Value);
@@ -62,18 +104,29 @@ export function interpretExpression(source: string, inputs: ReadonlyMap<string, 
   }
   if (shape.endsWithExpression) {
     named.delete('result');
-    named.set('result', last as Value);
+    named.set('result', (last ?? null) as Value);
   }
   return { named, result: shape.result };
 }
 
-const shapes = new Map<string, ProgramShape>();
-const SHAPE_CACHE_ENTRIES = 512;
+const prepared = new Map<string, PreparedProgram>();
+const PREPARED_CACHE_ENTRIES = 512;
+const MAX_CACHED_SOURCE = 2048;
+let cacheEnabled = true;
 
-/** The program's shape, by source and limits (parse errors are parse-error problems with their position). */
-export function programShape(source: string, limits: ProgramLimits): ProgramShape {
+/** Benchmarks measure what a program seen for the first time costs: off, every call parses. */
+export function setProgramCache(on: boolean): void {
+  cacheEnabled = on;
+  prepared.clear();
+}
+
+/**
+ * An expression-form program, parsed and checked against the limits once per source and limits (a
+ * course's programs arrive again and again). Parse errors are parse-error problems with their position.
+ */
+export function prepareExpression(source: string, limits: ProgramLimits): PreparedProgram {
   const key = `${limits.maxExprLength}/${limits.maxDepth}/${limits.maxStatements}\u0001${source}`;
-  const hit = shapes.get(key);
+  const hit = cacheEnabled ? prepared.get(key) : undefined;
   if (hit !== undefined) return hit;
   if (source.length > limits.maxExprLength) {
     throw new ProblemError('limit-exceeded', `expression longer than ${limits.maxExprLength} characters`, {
@@ -93,13 +146,19 @@ export function programShape(source: string, limits: ProgramLimits): ProgramShap
     });
   }
   if (treeDepth(module) > limits.maxDepth) throw depthProblem(limits.maxDepth);
-  const shape = shapeOf(module);
-  if (shapes.size >= SHAPE_CACHE_ENTRIES) shapes.delete(shapes.keys().next().value as string);
-  if (source.length <= MAX_CACHED_SOURCE) shapes.set(key, shape);
-  return shape;
+  const program: PreparedProgram = {
+    module,
+    shape: shapeOf(module),
+    builtins: expressionBuiltins(),
+    functionName: (name) => name,
+    problem: (error) => asProblem(error, source),
+  };
+  if (cacheEnabled && source.length <= MAX_CACHED_SOURCE) {
+    if (prepared.size >= PREPARED_CACHE_ENTRIES) prepared.delete(prepared.keys().next().value as string);
+    prepared.set(key, program);
+  }
+  return program;
 }
-
-const MAX_CACHED_SOURCE = 2048;
 
 function depthProblem(maxDepth: number): ProblemError {
   return new ProblemError('limit-exceeded', `expression nesting deeper than ${maxDepth}`, { limit: { name: 'maxDepth', value: maxDepth } });
@@ -227,7 +286,7 @@ function opBuiltin(name: string, op: OpDef): PyBuiltin {
 }
 
 /** Python exception types to the problem code they answer with (an engine error keeps its own code). */
-const PROBLEM_CODES: ReadonlyMap<string, ProblemCode> = new Map([
+export const PYTHON_PROBLEM_CODES: ReadonlyMap<string, ProblemCode> = new Map([
   ['NameError', 'unknown-name'],
   ['UnboundLocalError', 'unknown-name'],
   ['AttributeError', 'unknown-function'],
@@ -254,7 +313,7 @@ export function asProblem(error: unknown, source = ''): unknown {
   // CPython 3.11's traceback words: "module 'torch' has no attribute 'rleu'. Did you mean: 'relu'?"
   const suggestion = pyErr.suggestion?.();
   const message = messageOf(pyErr) + (suggestion !== undefined ? `. Did you mean: '${suggestion}'?` : '');
-  return new ProblemError(PROBLEM_CODES.get(type) ?? 'invalid-argument', message, where);
+  return new ProblemError(PYTHON_PROBLEM_CODES.get(type) ?? 'invalid-argument', message, where);
 }
 
 /**
@@ -273,7 +332,7 @@ function locationOf(error: PythonError, source: string): { node?: string; positi
   return { node, position: { line, column, offset: offsetOf(line, column) } };
 }
 
-function messageOf(error: PythonError): string {
+export function messageOf(error: PythonError): string {
   try {
     return str(error.exception);
   } catch {

@@ -1,15 +1,13 @@
 import type { Limits } from '../../schemas/limits.js';
 import type { CompleteAnswer, EvaluateAnswer, EvaluateRequest } from '../../schemas/program.js';
-import { backward, type BackwardObserver, retainGrad } from '../engine/autograd.js';
-import { Tensor } from '../engine/tensor.js';
+import { backward, type BackwardObserver, retainGrad, withGradMode } from '../engine/autograd.js';
+import type { Tensor } from '../engine/tensor.js';
 import { traceGraph } from '../engine/trace.js';
 import type { Value } from '../engine/op.js';
 import { ProblemError } from '../errors.js';
-import { compileRequest, runCompiled } from './compile.js';
-import { buildInputs, fromNested } from './inputs.js';
-import { customFunctionOps } from './functions.js';
-import { interpretExpression } from './interpret.js';
-import { isTensor } from './execute.js';
+import { fromNested } from './inputs.js';
+import { prepareRequest, runRequest } from './request.js';
+import { isTensor } from './values.js';
 import { describeEntry, valuesDescribed } from './encode.js';
 import { materializeTogether } from '../engine/kernels/fusion.js';
 import { withAllocationLimits } from '../engine/dtype.js';
@@ -18,48 +16,20 @@ import { refuseLargeEvaluateAnswer } from '../evaluation/answer.js';
 
 /** Runs one evaluate request: inputs, program, backward, and the answer PyTorch would give. */
 export function evaluateProgram(request: EvaluateRequest, limits: Limits): EvaluateAnswer {
-  return withAllocationLimits(limits, () => evaluateWithinLimits(request, limits));
+  return withAllocationLimits(limits, () => withGradMode(true, () => evaluateWithinLimits(request, limits)));
 }
 
+/** Either form runs through the interpreter: the expression parsed, the graph built as its AST, inputs pre-bound. */
 function evaluateWithinLimits(request: EvaluateRequest, limits: Limits): EvaluateAnswer {
-  if (request.expr !== undefined && !request.diagnostics) return interpretedAnswer(request, request.expr, limits);
-  const compiled = compileRequest(request, limits);
-  const { program } = compiled;
-  const { env, named } = runCompiled(compiled);
-  const result = named.get(program.result);
-  if (!isTensor(result)) {
-    throw new ProblemError('invalid-argument', `the result '${program.result}' is a Python number, not a tensor`);
-  }
-  const diagnostics = request.diagnostics ? new DiagnosticsCollector(named) : null;
-  runBackward(request.backward, named, result, diagnostics?.observer);
-  const describe = { fields: request.fields, encoding: request.encoding };
-  const answered = answeredTensors(named, request.outputs);
-  // maxAnswerBytes: refused before any value is computed or written out.
-  refuseLargeEvaluateAnswer(answered, describe, limits);
-  // Every value the answer reads, computed together: pending elementwise chains share loops.
-  materializeTogether(answered.flatMap(([, t]) => valuesDescribed(t, describe)));
-  return {
-    result: program.result,
-    tensors: Object.fromEntries(answered.map(([name, t]) => [name, describeEntry(t, describe)])),
-    trace: result.gradFn ? traceGraph(result.gradFn) : null,
-    ...(diagnostics ? { diagnostics: diagnostics.report(program, env, compiled.inputs) } : {}),
-  };
-}
-
-/** The expression form run by the Python interpreter (src/program/interpret.ts), answered as the lowered form is. */
-function interpretedAnswer(request: EvaluateRequest, source: string, limits: Limits): EvaluateAnswer {
-  const inputs = buildInputs(request.inputs, limits);
-  const functions = customFunctionOps(request.functions ?? {}, limits);
-  const { named, result: resultName } = interpretExpression(source, inputs, functions, limits);
+  const prepared = prepareRequest(request, limits);
+  const diagnostics = request.diagnostics ? new DiagnosticsCollector() : null;
+  const { named, result: resultName } = runRequest(prepared, prepared.inputs, diagnostics?.ops);
   const result = named.get(resultName);
   if (!isTensor(result)) {
-    throw new ProblemError('invalid-argument', `the result '${resultName}' is ${result === undefined ? 'not bound' : 'not a tensor'}`);
+    throw new ProblemError('invalid-argument', `the result '${resultName}' is ${describeValue(result)}`);
   }
-  runBackward(request.backward, named, result);
-  return answer(request, named, resultName, result, limits);
-}
-
-function answer(request: EvaluateRequest, named: ReadonlyMap<string, Value>, resultName: string, result: Tensor, limits: Limits): EvaluateAnswer {
+  diagnostics?.nameNodes(named);
+  runBackward(request.backward, named, result, diagnostics?.observer);
   const describe = { fields: request.fields, encoding: request.encoding };
   const answered = answeredTensors(named, request.outputs);
   // maxAnswerBytes: refused before any value is computed or written out.
@@ -70,7 +40,14 @@ function answer(request: EvaluateRequest, named: ReadonlyMap<string, Value>, res
     result: resultName,
     tensors: Object.fromEntries(answered.map(([name, t]) => [name, describeEntry(t, describe)])),
     trace: result.gradFn ? traceGraph(result.gradFn) : null,
+    ...(diagnostics ? { diagnostics: diagnostics.report(named, prepared.inputs) } : {}),
   };
+}
+
+/** A value that is not a tensor, as an answer names it. */
+function describeValue(value: Value | undefined): string {
+  if (value === undefined) return 'not bound';
+  return typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? 'a Python number, not a tensor' : 'not a tensor';
 }
 
 /** evaluateProgram for in-process callers that read the answer: every tensor, every field, nested JSON values. */

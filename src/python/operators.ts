@@ -52,7 +52,36 @@ export function callOp(op: OpDef, args: readonly PyValue[], kwargs: Kwargs): PyV
       keywords[name] = toOpValue(v);
     }
   }
-  return fromOp(op.call(bindArguments(op, args.map(toOpValue), keywords)));
+  const bound = bindArguments(op, args.map(toOpValue), keywords);
+  return fromOp(opObserver === null ? op.call(bound) : observedCall(op, bound));
+}
+
+/** Sees each op a program calls and its result (ops an op calls inside itself are not seen). */
+export type OpObserver = (op: OpDef, result: Value) => void;
+
+let opObserver: OpObserver | null = null;
+
+/** Runs fn with `observer` told of every op call (the diagnostics of /v1/evaluate). */
+export function withOpObserver<T>(observer: OpObserver, fn: () => T): T {
+  const outer = opObserver;
+  opObserver = observer;
+  try {
+    return fn();
+  } finally {
+    opObserver = outer;
+  }
+}
+
+function observedCall(op: OpDef, bound: Record<string, Value>): Value {
+  const observer = opObserver as OpObserver;
+  opObserver = null;
+  try {
+    const result = op.call(bound);
+    observer(op, result);
+    return result;
+  } finally {
+    opObserver = observer;
+  }
 }
 
 const SYMBOLS: Record<ast.Operator, string> = {

@@ -53,3 +53,69 @@ describe('expression programs through the interpreter', () => {
     expect(problemOf({ inputs: { x: 1 }, expr: chain }).extras.limit?.name).toBe('maxDepth');
   });
 });
+
+describe('custom function bodies through the interpreter', () => {
+  const functions = { SQ: { params: ['i'], forward: 'i ** 2', backward: ['grad_output * 2 * i'] } };
+
+  it('forward records nothing: the output has only the function’s own node', () => {
+    const answer = evaluate({ inputs: { x: 3 }, functions, expr: 'y = SQ(x)' });
+    expect(answer.trace?.nodes.map((n) => n.name)).toEqual(['SQBackward', 'AccumulateGrad']);
+  });
+
+  it('a body that names what it cannot see is a problem located in that body', () => {
+    const broken = { F1: { params: ['i'], forward: 'i * q', backward: ['grad_output'] } };
+    const problem = problemOf({ inputs: { x: 1 }, functions: broken, expr: 'y = F1(x)' });
+    expect(problem).toMatchObject({ code: 'unknown-name', message: expect.stringMatching(/^name 'q' is not defined/) });
+    expect(problem.extras).toMatchObject({ node: 'F1.forward', position: { line: 1, column: 1 } });
+  });
+
+  it('a body that does not parse is refused before anything runs, with its position', () => {
+    const broken = { F1: { params: ['i'], forward: 'i ** ', backward: ['grad_output'] } };
+    const problem = problemOf({ inputs: { x: 1 }, functions: broken, expr: 'y = x' });
+    expect(problem.code).toBe('parse-error');
+    expect(problem.extras.position?.line).toBe(1);
+  });
+
+  it('a body must produce a tensor', () => {
+    const numeric = { F1: { params: ['i'], forward: '2.0', backward: ['grad_output'] } };
+    expect(problemOf({ inputs: { x: 1 }, functions: numeric, expr: 'y = F1(x)' }).message).toBe('F1.forward must produce a Tensor, got a Python number');
+  });
+
+  it('diagnostics see the function as one op, not the ops inside its body', () => {
+    const logOf = { L: { params: ['i'], forward: 'torch.log(i * 0)', backward: ['grad_output / i'] } };
+    const answer = evaluate({ inputs: { x: [1, 2] }, functions: logOf, expr: 'y = L(x).sum()', diagnostics: true });
+    expect(answer.diagnostics?.nonfinite_value).toMatchObject({ op: 'L', statement: 'y', tensor: null, kind: 'inf', count: 2 });
+  });
+});
+
+describe('the limits of an expression program', () => {
+  it('refuses a source longer than maxExprLength before reading it', () => {
+    const problem = problemOf({ inputs: { x: 1 }, expr: `y = x${' + 1'.repeat(DEFAULT_LIMITS.maxExprLength)}` });
+    expect(problem.message).toBe(`expression longer than ${DEFAULT_LIMITS.maxExprLength} characters`);
+    expect(problem.extras.limit).toEqual({ name: 'maxExprLength', value: DEFAULT_LIMITS.maxExprLength });
+  });
+
+  it('accepts nesting up to maxDepth brackets and refuses one more', () => {
+    const nested = (depth: number) => `y = ${'('.repeat(depth)}x${')'.repeat(depth)}`;
+    expect(evaluate({ inputs: { x: 1 }, expr: nested(DEFAULT_LIMITS.maxDepth) }).result).toBe('y');
+    expect(problemOf({ inputs: { x: 1 }, expr: nested(DEFAULT_LIMITS.maxDepth + 1) }).message).toBe(`expression nesting deeper than ${DEFAULT_LIMITS.maxDepth}`);
+  });
+
+  it('refuses more than maxStatements statements', () => {
+    const problem = problemOf({ inputs: { x: 1 }, expr: Array.from({ length: DEFAULT_LIMITS.maxStatements + 1 }, (_, i) => `a${i} = x`).join('\n') });
+    expect(problem.message).toBe(`program has more than ${DEFAULT_LIMITS.maxStatements} statements`);
+    expect(problem.extras.limit).toEqual({ name: 'maxStatements', value: DEFAULT_LIMITS.maxStatements });
+  });
+
+  it('a syntax error in a later line gives its line, column and offset', () => {
+    const problem = problemOf({ inputs: { x: 1 }, expr: 'a = x\n\nb = a * * 2' });
+    expect(problem.code).toBe('parse-error');
+    expect(problem.extras.position).toEqual({ line: 3, column: 9, offset: 15 });
+  });
+
+  it('a runtime error names the statement that ran and points at it', () => {
+    const problem = problemOf({ inputs: { x: 1 }, expr: 'a = x\n\nb = a * frobnicate(a)' });
+    expect(problem).toMatchObject({ code: 'unknown-name', message: "name 'frobnicate' is not defined" });
+    expect(problem.extras).toMatchObject({ node: 'b = a * frobnicate(a)', position: { line: 3, column: 1, offset: 7 } });
+  });
+});
