@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../schemas/limits.js';
+import { programSchemas } from '../../schemas/program.js';
+import { readFileSync } from 'node:fs';
+import { setProgramCache } from '../../src/program/interpret.js';
 import { evaluateComplete } from '../../src/program/run.js';
 import { ProblemError } from '../../src/errors.js';
 
@@ -117,5 +120,45 @@ describe('the limits of an expression program', () => {
     const problem = problemOf({ inputs: { x: 1 }, expr: 'a = x\n\nb = a * frobnicate(a)' });
     expect(problem).toMatchObject({ code: 'unknown-name', message: "name 'frobnicate' is not defined" });
     expect(problem.extras).toMatchObject({ node: 'b = a * frobnicate(a)', position: { line: 3, column: 1, offset: 7 } });
+  });
+});
+
+describe('the prepared-program cache', () => {
+  interface Case { name: string; request: Record<string, unknown> & { expr?: string } }
+  const { EvaluateRequest } = programSchemas(DEFAULT_LIMITS);
+  // Every golden expression case the schema accepts, as the route hands it on.
+  const requests = (JSON.parse(readFileSync(new URL('../conformance/cases.json', import.meta.url), 'utf8')) as { cases: Case[] }).cases
+    .filter((c) => typeof c.request.expr === 'string')
+    .flatMap((c) => {
+      const parsed = EvaluateRequest.safeParse(c.request);
+      return parsed.success ? [parsed.data as Record<string, unknown>] : [];
+    });
+  /** The answer, or the problem's code and message; object addresses in reprs are not compared. */
+  const outcome = (request: Record<string, unknown>) => {
+    try {
+      return JSON.stringify(evaluate(request)).replace(/0x[0-9a-f]+/g, '0x');
+    } catch (error) {
+      if (error instanceof ProblemError) return `${error.code}: ${error.message}`;
+      throw error;
+    }
+  };
+
+  it('gives every golden expression case the same answer or problem as parsing each time, on a miss and on a hit', () => {
+    try {
+      setProgramCache(false);
+      const uncached = requests.map(outcome);
+      setProgramCache(true);
+      expect(requests.map(outcome)).toEqual(uncached);
+      expect(requests.map(outcome)).toEqual(uncached);
+      expect(requests.length).toBeGreaterThan(100);
+    } finally {
+      setProgramCache(true);
+    }
+  });
+
+  it('does not keep a source that fails to parse: its problem comes again', () => {
+    const broken = { inputs: { x: 1 }, expr: 'y = (x' };
+    expect(problemOf(broken).code).toBe('parse-error');
+    expect(problemOf(broken).code).toBe('parse-error');
   });
 });
