@@ -19,8 +19,8 @@ export interface FigureSpec {
 }
 
 export interface FigureLine {
-  x: readonly (number | null)[];
-  y: readonly (number | null)[];
+  x: ArrayLike<number | null>;
+  y: ArrayLike<number | null>;
   /** Legend text; null leaves the line out of the legend (matplotlib's `_child0`). */
   label: string | null;
   /** Default: matplotlib's colour cycle by position. */
@@ -80,7 +80,7 @@ function colorOf(line: FigureLine, index: number): string {
 }
 
 /** matplotlib's 5% margins around the finite values; a single value gets a unit-wide window; nothing gets [0, 1]. */
-function paddedDomain(arrays: readonly (readonly (number | null)[])[]): [number, number] {
+function paddedDomain(arrays: readonly ArrayLike<number | null>[]): [number, number] {
   let low = Infinity;
   let high = -Infinity;
   for (const array of arrays) {
@@ -291,7 +291,10 @@ function round(v: number): number {
   return Math.round(v * 100) / 100;
 }
 
+const MARKUP = /[<>&"']/;
+
 /** Program text and labels come from clients: escaped, they can never become markup. */
 export function escapeXml(text: string): string {
+  if (!MARKUP.test(text)) return text;
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }

@@ -14,8 +14,9 @@ import { floatRepr } from '../format.js';
 import { type Kwargs, type PyClass, PyBuiltin, PyList, PyModule, PyNativeObject, PyNdarray, PyTuple, type PyValue, PyRange } from '../values.js';
 
 export interface LineRecord {
-  x: number[];
-  y: number[];
+  /** The data as np.asarray gives it (float64), copied when plotted. */
+  x: Float64Array;
+  y: Float64Array;
   /** matplotlib's label; null when it starts with `_` (the default `_child0`). */
   label: string | null;
 }
@@ -89,9 +90,20 @@ function wire(v: number): number | string {
   return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
 }
 
+/** The values as the answer carries them: a plain array (JSON), non-finite values as wire strings. */
+function wireArray(values: Float64Array): (number | string)[] {
+  const out = new Array<number | string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    // v - v is 0 exactly for finite v
+    out[i] = v - v === 0 ? v : wire(v);
+  }
+  return out;
+}
+
 function axesJson(a: AxesRecord): Omit<FigureJson, 'more_axes' | 'svg'> {
   return {
-    lines: a.lines.map((l) => ({ x: l.x.map(wire), y: l.y.map(wire), label: l.label })),
+    lines: a.lines.map((l) => ({ x: wireArray(l.x), y: wireArray(l.y), label: l.label })),
     xlabel: a.xlabel,
     ylabel: a.ylabel,
     title: a.title,
@@ -185,27 +197,36 @@ function floatOrInt(v: number): string {
 
 // ---------------------------------------------------------------- data conversion
 
-/** np.asarray(v) flattened to numbers, as matplotlib reads plot data. */
-function numbers(v: PyValue, what: string): number[] {
+/**
+ * np.asarray(v) flattened to float64, as matplotlib reads plot data: a copy (a later in-place
+ * change does not move a plotted line), in a typed array, which the renderer reads without
+ * boxing a number per element.
+ */
+function numbers(v: PyValue, what: string): Float64Array {
   if (v instanceof Tensor) {
     if (v.requiresGrad) throw pyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
-    return plainArray(v.data);
+    return copied(v.data);
   }
-  if (v instanceof PyNdarray) return plainArray(v.data);
-  if (typeof v === 'number') return [v];
-  if (typeof v === 'bigint') return [Number(v)];
-  if (typeof v === 'boolean') return [v ? 1 : 0];
+  if (v instanceof PyNdarray) return copied(v.data);
+  if (typeof v === 'number') return Float64Array.of(v);
+  if (typeof v === 'bigint') return Float64Array.of(Number(v));
+  if (typeof v === 'boolean') return Float64Array.of(v ? 1 : 0);
   if (v instanceof PyList || v instanceof PyTuple || v instanceof PyRange) {
-    return toArray(v).flatMap((item) => numbers(item, what));
+    const parts = toArray(v).map((item) => numbers(item, what));
+    const out = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
   }
   throw pyError('TypeError', `${what}: cannot plot values of type '${typeName(v)}'`);
 }
 
-function plainArray(data: ArrayLike<number>): number[] {
+function copied(data: ArrayLike<number>): Float64Array {
   runtime.charge(data.length);
-  const out = new Array<number>(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i];
-  return out;
+  return new Float64Array(data);
 }
 
 function isFormatString(v: PyValue): v is string {
@@ -248,8 +269,8 @@ function plotOn(axes: Axes, args: PyValue[], kwargs: Kwargs): PyValue {
   while (i < args.length) {
     const first = args[i];
     const second = args[i + 1];
-    let x: number[];
-    let y: number[];
+    let x: Float64Array;
+    let y: Float64Array;
     if (second === undefined || isFormatString(second)) {
       y = numbers(first, 'plot');
       x = y.map((_, k) => k);
