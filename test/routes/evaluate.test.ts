@@ -95,6 +95,21 @@ describe('POST /v1/evaluate refuses', () => {
   it('an unknown function with 422', async () => expectProblem(await post({ inputs: { x: 1 }, expr: 'y = frobnicate(x)' }), 422));
   it('a forward reference in a graph with 422', async () =>
     expectProblem(await post({ inputs: { x: 1 }, graph: [{ id: 'y', op: 'add', args: ['z', 1] }, { id: 'z', op: 'neg', args: ['x'] }] }), 422));
+  it('a graph node that fails while running with 422 naming the node, in PyTorch words', async () => {
+    const graph = [{ id: 'a', op: 'exp', args: ['x'] }, { id: 'class', op: 'add', args: ['a', 'z'] }, { id: 'y', op: 'sum', args: ['class'] }];
+    const r = await post({ inputs: { x: [1, 2], z: [1, 2, 3] }, graph });
+    expectProblem(r, 422);
+    expect(r.body).toMatchObject({ node: 'class', detail: 'The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0' });
+    expect(r.body.position).toBeUndefined();
+  });
+  it('a graph whose node ids are Python keywords and builtins with 200', async () => {
+    const graph = [{ id: 'lambda', op: 'pow', args: ['x', 2] }, { id: 'print', op: 'mul', args: ['lambda', 3] }, { id: 'None', op: 'sum', args: ['print'] }];
+    const r = await post({ inputs: { x: [1, 2] }, graph });
+    expect(r.status).toBe(200);
+    expect(r.body.result).toBe('None');
+    expect(Object.keys(r.body.tensors)).toEqual(['x', 'lambda', 'print', 'None']);
+    expect(r.body.tensors.x.grad).toEqual([6, 12]);
+  });
   it('a gradient of the wrong shape with 422 in PyTorch words', async () => {
     const r = await post({ inputs: { x: [1, 2, 3] }, expr: 'y = x * 2', backward: { gradient: [1, 2] } });
     expectProblem(r, 422);

@@ -67,6 +67,20 @@ describe('POST /v1/gradcheck', () => {
     expect(r.body.inputs[0].max_abs_error).toBeLessThan(1e-6);
   });
 
+  it('checks a graph-form program the same way: built once, run on every perturbed input', async () => {
+    const graph = [
+      { id: 'a', op: 'pow', args: ['x', 3] },
+      { id: 'b', op: 'mul', args: ['a', 'w'] },
+      { id: 'y', op: 'sum', args: ['b'] },
+    ];
+    const r = await gradcheck({ program: { inputs: { x: [0.5, 1.5], w: [2, -1] }, graph }, inputs: ['x'] });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ pass: true, output: 'y' });
+    // d/dx sum(w * x^3) = 3 w x^2
+    expect(r.body.inputs[0].analytical[0][0]).toBeCloseTo(1.5, 12);
+    expect(r.body.inputs[0].analytical[1][0]).toBeCloseTo(-6.75, 12);
+  });
+
   it('checks only the named inputs, and a float32 input is checked in float64', async () => {
     const r = await gradcheck({
       program: { inputs: { a: [1, 2], b: { data: [3, 4], dtype: 'float32' } }, expr: 'y = (a * b).sum()' },
