@@ -162,3 +162,24 @@ describe('the prepared-program cache', () => {
     expect(problemOf(broken).code).toBe('parse-error');
   });
 });
+
+describe('names every JavaScript object answers are plain Python names', () => {
+  it('constructor, prototype and toString bind and answer like any name', () => {
+    const answer = evaluate({ inputs: { x: 1 }, expr: 'constructor = x * 2\nprototype = constructor.sum()\ntoString = prototype' });
+    expect(Object.keys(answer.tensors)).toEqual(['x', 'constructor', 'prototype', 'toString']);
+    expect(answer.result).toBe('toString');
+  });
+
+  it.each([
+    ['constructor', 'unknown-name', "name 'constructor' is not defined"],
+    ['__proto__', 'unknown-name', "name '__proto__' is not defined"],
+    ['toString', 'unknown-name', "name 'toString' is not defined"],
+    ['hasOwnProperty(x)', 'unknown-name', "name 'hasOwnProperty' is not defined"],
+    ['x.constructor()', 'unknown-function', "'Tensor' object has no attribute 'constructor'"],
+    ['x.valueOf()', 'unknown-function', "'Tensor' object has no attribute 'valueOf'"],
+    ['x.__proto__()', 'unknown-function', "attribute '__proto__' is not available: attributes starting with '__' are disabled in this sandbox"],
+    ['torch.constructor(x)', 'unknown-function', "module 'torch' has no attribute 'constructor'"],
+  ])('does not find %s on any prototype', (source, code, message) => {
+    expect(problemOf({ inputs: { x: 1 }, expr: `y = ${source}` })).toMatchObject({ code, message });
+  });
+});
