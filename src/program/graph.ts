@@ -26,11 +26,16 @@ const opKey = (name: string) => `op ${name}`;
 /** The op table's keys, made once (a key built per request would be hashed anew at every lookup). */
 const OP_KEYS: ReadonlyMap<string, string> = new Map(OPS.map((op) => [op.name, opKey(op.name)]));
 
+/** Anything that tells whether it has a name (a Set of names, or a Map by name). */
+interface Names {
+  has(name: string): boolean;
+}
+
 export interface GraphNames {
   /** The request's input names. */
-  inputs: ReadonlySet<string>;
+  inputs: Names;
   /** The request's custom function names, usable as ops. */
-  customFunctions: ReadonlySet<string>;
+  customFunctions: Names;
 }
 
 /**

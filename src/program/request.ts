@@ -21,7 +21,7 @@ export function prepareRequest(request: Pick<EvaluateRequest, 'inputs' | 'expr' 
   const program =
     request.expr !== undefined
       ? prepareExpression(request.expr, limits)
-      : prepareGraph(request.graph ?? [], { inputs: new Set(inputs.keys()), customFunctions: new Set(functions.keys()) }, limits);
+      : prepareGraph(request.graph ?? [], { inputs, customFunctions: functions }, limits);
   return { inputs, functions, program };
 }
 
