@@ -31,7 +31,16 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Pool, budget, shedding, rate limit; each defaults to its value in src/config.ts (evaluation settings one by one). */
   operations?: Partial<Omit<OperationsOptions, 'evaluation'>> & { evaluation?: Partial<OperationsOptions['evaluation']> };
+  /**
+   * Benchmarks only (bench/stages.ts), never configuration: per-request hooks switched off, so
+   * that what each costs is measured as the difference. A service without them is not operable.
+   */
+  without?: readonly RequestHook[];
 }
+
+/** The per-request hooks bench/stages.ts measures one at a time. */
+export const REQUEST_HOOKS = ['request-id', 'request-log', 'metrics', 'overload', 'drain', 'host-check'] as const;
+export type RequestHook = (typeof REQUEST_HOOKS)[number];
 
 export type OperationsOptions = Pick<Config, 'evaluation' | 'overload' | 'rateLimit' | 'requestTimeoutMs' | 'trustProxy' | 'cors'>;
 
@@ -45,6 +54,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const limits = options.limits ?? DEFAULT_LIMITS;
   const defaults = loadConfig({});
   const operations: OperationsOptions = { ...defaults, ...options.operations, evaluation: { ...defaults.evaluation, ...options.operations?.evaluation } };
+  const without = new Set(options.without);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: limits.maxBodyBytes,
@@ -52,7 +62,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // x-request-id is taken from the client when it is a plain token, and always returned.
-    genReqId: requestIdFrom,
+    genReqId: without.has('request-id') ? undefined : requestIdFrom,
     requestIdHeader: false,
     // request_log writes one line per request instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -81,14 +91,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   // The OpenAPI document collects every route from here on, /metrics included.
   await app.register(openapi);
-  await app.register(problems);
+  await app.register(problems, { hostCheck: !without.has('host-check') });
   await app.register(cors, { cors: operations.cors });
   await app.register(jsonBody);
   await app.register(evaluation, { config: operations.evaluation });
-  await app.register(requestLog);
-  await app.register(drain);
-  await app.register(metrics);
-  await app.register(overload, { overload: operations.overload, rateLimit: operations.rateLimit });
+  await app.register(requestLog, { requestId: !without.has('request-id'), line: !without.has('request-log') });
+  if (!without.has('drain')) await app.register(drain);
+  await app.register(metrics, { perRequest: !without.has('metrics') });
+  await app.register(overload, { overload: operations.overload, rateLimit: operations.rateLimit, perRequest: !without.has('overload') });
   await app.register(docs);
   await app.register(healthRoutes);
   await app.register(opsRoutes);

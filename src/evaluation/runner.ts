@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import type { EvaluationConfig } from '../config.js';
 import { WorkLimitExceeded, workDone } from '../engine/meter.js';
 import { type ProblemCode, ProblemError, type ProblemExtras } from '../errors.js';
-import { performTask, refuseAnswerBeforeRunning, type TaskInput, type TaskKind, type TaskOutcome, type TaskResult, taskOf } from './tasks.js';
+import { performTaskNow, refuseAnswerBeforeRunning, type TaskInput, type TaskKind, type TaskOutcome, type TaskResult, taskOf } from './tasks.js';
 import type { WorkerTask } from './worker.js';
 
 export type RunMode = 'inline' | 'pool';
@@ -22,8 +22,11 @@ export interface Measurement {
 }
 
 export interface RunOptions {
-  /** Aborted when the client has gone: a queued task leaves the queue, a running one is stopped. */
-  signal?: AbortSignal;
+  /**
+   * Aborted when the client has gone: a queued task leaves the queue, a running one is stopped.
+   * A function is called only when the task goes to the pool (inline work is not cancelled).
+   */
+  signal?: AbortSignal | (() => AbortSignal);
   /** At most this much work (default: the pool's limit); a batch passes what is left of its own. */
   maxWork?: number;
   /** The limit `maxWork` stands for, named in the problem when it is passed. */
@@ -123,46 +126,75 @@ export class EvaluationRunner {
    * overloaded, EvaluationCancelled when the client has gone.
    */
   async run<K extends TaskKind>(kind: K, input: TaskInput<K>, options: RunOptions = {}): Promise<RunResult> {
+    return this.answer(kind, input, options);
+  }
+
+  /**
+   * As run(), but a task answered inline (most requests) is answered at once, without a promise
+   * or a turn of the microtask queue, and its errors are thrown; only a pooled task gives a promise.
+   */
+  answer<K extends TaskKind>(kind: K, input: TaskInput<K>, options: RunOptions = {}): RunResult | Promise<RunResult> {
     const started = performance.now();
     const maxWork = Math.min(options.maxWork ?? this.config.poolMaxWork, this.config.poolMaxWork);
     const maxWorkName = options.maxWork !== undefined && options.maxWork < this.config.poolMaxWork ? (options.maxWorkName ?? 'maxWork') : 'poolMaxWork';
-    let mode: RunMode = 'inline';
-    let outcome: RunOutcome = 'error';
     let work = 0;
     try {
       refuseAnswerBeforeRunning(kind, input);
-      const inlineLimit = taskOf(kind).pooledOnly ? 0 : Math.min(this.config.inlineMaxWork, maxWork);
+      const task = taskOf(kind);
+      // A task that renders its answer (plots) does work the meter does not see: it never runs inline.
+      const inlineLimit = task.pooledOnly || task.render ? 0 : Math.min(this.config.inlineMaxWork, maxWork);
       if (inlineLimit > 0) {
-        // The metered part runs before performTask returns its promise: the counter's growth is its work.
         const before = workDone();
-        const inline = performTask(kind, input, inlineLimit);
-        work = workDone() - before;
         try {
-          const result = await inline;
-          outcome = 'ok';
-          return { ...result, mode };
+          const result = performTaskNow(kind, input, inlineLimit);
+          work = workDone() - before;
+          this.measured(kind, 'inline', 'ok', started, work, options);
+          return { ...result, mode: 'inline' };
         } catch (error) {
+          work = workDone() - before;
           if (!(error instanceof WorkLimitExceeded)) throw error;
           // The request's own limit (a batch's last units), not the inline line: nothing more may run.
           if (inlineLimit >= maxWork) throw workLimitProblem(maxWork, maxWorkName);
         }
       }
-      mode = 'pool';
+    } catch (error) {
+      this.measured(kind, 'inline', outcomeOf(error), started, work, options);
+      throw error;
+    }
+    return this.answerInPool(kind, input, options, { started, maxWork, maxWorkName, inlineWork: work });
+  }
+
+  /** The pooled part of answer(): after an inline start that passed the inline limit, or directly. */
+  private async answerInPool(
+    kind: TaskKind,
+    input: unknown,
+    options: RunOptions,
+    { started, maxWork, maxWorkName, inlineWork }: { started: number; maxWork: number; maxWorkName: string; inlineWork: number },
+  ): Promise<RunResult> {
+    let work = inlineWork;
+    let outcome: RunOutcome = 'error';
+    try {
       // The inline start's time counts too: the request as a whole ends within queue deadline + budget.
       const times = this.timesFor({ ...options, timeLeftMs: (options.timeLeftMs ?? Infinity) - (performance.now() - started) }, performance.now() - started);
-      const result = await this.runInPool(kind, input, { workLimit: maxWork, workLimitName: maxWorkName, ...times }, options.signal, (pooledWork) => {
+      const signal = typeof options.signal === 'function' ? options.signal() : options.signal;
+      const result = await this.runInPool(kind, input, { workLimit: maxWork, workLimitName: maxWorkName, ...times }, signal, (pooledWork) => {
         work += pooledWork;
       });
       outcome = 'ok';
-      return { ...result, work, mode };
+      return { ...result, work, mode: 'pool' };
     } catch (error) {
       outcome = outcomeOf(error);
       throw error;
     } finally {
-      options.onWork?.(work);
-      const measurement: Measurement = { kind, mode, outcome, seconds: (performance.now() - started) / 1000, work };
-      for (const listener of this.listeners) listener(measurement);
+      this.measured(kind, 'pool', outcome, started, work, options);
     }
+  }
+
+  /** Tells the caller (onWork) and the listeners (metrics) how a run went. */
+  private measured(kind: TaskKind, mode: RunMode, outcome: RunOutcome, started: number, work: number, options: RunOptions): void {
+    options.onWork?.(work);
+    const measurement: Measurement = { kind, mode, outcome, seconds: (performance.now() - started) / 1000, work };
+    for (const listener of this.listeners) listener(measurement);
   }
 
   /** The time budget and queue deadline of a pooled run: the configured ones, or less when the caller has less time left. */

@@ -173,8 +173,16 @@ export function refuseAnswerBeforeRunning(kind: TaskKind, input: TaskInputBase):
  */
 export async function performTask(kind: TaskKind, input: TaskInputBase, workLimit: number): Promise<TaskResult> {
   const task = taskOf(kind);
+  if (!task.render) return performTaskNow(kind, input, workLimit);
   const { value: answer, work } = withWorkMeter(workLimit, () => task.run(input));
-  if (task.render) return { ...(await task.render(answer, input)), work };
+  return { ...(await task.render(answer, input)), work };
+}
+
+/** performTask for a task without a render step, answered synchronously (the runner's inline path). */
+export function performTaskNow(kind: TaskKind, input: TaskInputBase, workLimit: number): TaskResult {
+  const task = taskOf(kind);
+  if (task.render) throw new Error(`${kind} renders its answer: run it with performTask`);
+  const { value: answer, work } = withWorkMeter(workLimit, () => task.run(input));
   return { text: serializeAnswer(answer, input.limits.maxAnswerBytes), contentType: 'json', work };
 }
 

@@ -13,7 +13,7 @@ const DRAIN_MS = 2000;
  */
 async function drain(app: FastifyInstance): Promise<void> {
   // A callback hook: answers that need no draining (all successful ones) pass straight through.
-  app.addHook('onSend', (request, reply, payload, next) => {
+  app.addHook('onSend', function drainUnreadBody(request, reply, payload, next) {
     const raw = request.raw;
     if (reply.statusCode < 400 || raw.complete || raw.destroyed || raw.readableEnded) return next(null, payload);
     let drained = 0;

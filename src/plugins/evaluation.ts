@@ -44,6 +44,12 @@ function clientGoneSignal(request: FastifyRequest, reply: FastifyReply): AbortSi
   return controller.signal;
 }
 
+/** Adds a task's work to the request's (its log line reports it). */
+function recordWork(request: FastifyRequest, { work, mode }: RunResult): void {
+  const before = request.evaluationWork;
+  request.evaluationWork = before ? { work: before.work + work, mode: before.mode === mode ? mode : 'mixed' } : { work, mode };
+}
+
 /**
  * Runs one task for a request through the app's runner (inline, or in the pool
  * once it does more than the inline work limit) and records its work for the
@@ -59,13 +65,8 @@ export async function runEvaluation<K extends TaskKind>(
   input: TaskInput<K>,
   options: Omit<RunOptions, 'signal'> = {},
 ): Promise<RunResult> {
-  const signal = clientGoneSignal(request, reply);
-  const record = (work: number, mode: string) => {
-    const before = request.evaluationWork;
-    request.evaluationWork = before ? { work: before.work + work, mode: before.mode === mode ? mode : 'mixed' } : { work, mode };
-  };
-  const result = await request.server.evaluation.run(kind, input, { ...options, signal });
-  record(result.work, result.mode);
+  const result = await request.server.evaluation.run(kind, input, { ...options, signal: () => clientGoneSignal(request, reply) });
+  recordWork(request, result);
   return result;
 }
 
@@ -73,13 +74,20 @@ const CONTENT_TYPES = { json: 'application/json; charset=utf-8', svg: 'image/svg
 
 /**
  * Runs one task and sends its answer as the task rendered it (JSON text made
- * in the worker is sent as it is, without another serialization).
+ * in the worker is sent as it is, without another serialization). An inline
+ * answer is sent before this returns (no promise, no turn of the microtask
+ * queue); the client-gone signal is made only for a task that goes to the pool.
  *
  *   handler: (request, reply) => answerTask(request, reply, 'evaluate', { request: request.body, limits })
  */
-export async function answerTask<K extends TaskKind>(request: FastifyRequest, reply: FastifyReply, kind: K, input: TaskInput<K>): Promise<void> {
-  const { text, contentType, details } = await runEvaluation(request, reply, kind, input);
-  if (details) request.log.info(details, `${kind} rendered`);
-  // Resolving with nothing after send() is how an async handler answers with text it did not return.
-  reply.type(CONTENT_TYPES[contentType]).send(text);
+export function answerTask<K extends TaskKind>(request: FastifyRequest, reply: FastifyReply, kind: K, input: TaskInput<K>): void | Promise<void> {
+  const result = request.server.evaluation.answer(kind, input, { signal: () => clientGoneSignal(request, reply) });
+  if (result instanceof Promise) return result.then((pooled) => sendAnswer(request, reply, kind, pooled));
+  sendAnswer(request, reply, kind, result);
+}
+
+function sendAnswer(request: FastifyRequest, reply: FastifyReply, kind: TaskKind, result: RunResult): void {
+  recordWork(request, result);
+  if (result.details) request.log.info(result.details, `${kind} rendered`);
+  reply.type(CONTENT_TYPES[result.contentType]).send(result.text);
 }

@@ -45,25 +45,35 @@ export function prototypeKey(value: unknown): { pointer: string; detail: string 
   return null;
 }
 
+/** A JSON body's value; a ProblemError (or fastify's empty/invalid-body error) for text that is not one. */
+export function parseJsonBody(text: string): unknown {
+  if (text.length === 0) throw new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Where and what: line and column of the first mistake, in words people recognise (json_error.ts).
+    const mistake = jsonSyntaxError(text);
+    if (mistake === null) throw new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
+    const { message, line, column, offset } = mistake;
+    throw new ProblemError('invalid-json', `the body is not valid JSON: ${message} (line ${line}, column ${column})`, { position: { line, column, offset } });
+  }
+  // Only bodies whose text has such a key are walked (as secure-json-parse does).
+  if (PROTO_KEY.test(text) || CONSTRUCTOR_KEY.test(text)) {
+    const found = prototypeKey(value);
+    if (found) throw new ProblemError('invalid-request', `${found.pointer}: ${found.detail}`, { errors: [found] });
+  }
+  return value;
+}
+
 async function jsonBody(app: FastifyInstance): Promise<void> {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = body as string;
-    if (text.length === 0) return done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
     let value: unknown;
     try {
-      value = JSON.parse(text);
-    } catch {
-      // Where and what: line and column of the first mistake, in words people recognise (json_error.ts).
-      const mistake = jsonSyntaxError(text);
-      if (mistake === null) return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), undefined);
-      const { message, line, column, offset } = mistake;
-      return done(new ProblemError('invalid-json', `the body is not valid JSON: ${message} (line ${line}, column ${column})`, { position: { line, column, offset } }), undefined);
-    }
-    // Only bodies whose text has such a key are walked (as secure-json-parse does).
-    if (PROTO_KEY.test(text) || CONSTRUCTOR_KEY.test(text)) {
-      const found = prototypeKey(value);
-      if (found) return done(new ProblemError('invalid-request', `${found.pointer}: ${found.detail}`, { errors: [found] }), undefined);
+      value = parseJsonBody(body as string);
+    } catch (error) {
+      return done(error as Error, undefined);
     }
     done(null, value);
   });

@@ -18,7 +18,7 @@ declare module 'fastify' {
 }
 
 /** Prometheus metrics for the app, in a registry of its own (several apps may share a process in tests). */
-async function metrics(app: FastifyInstance): Promise<void> {
+async function metrics(app: FastifyInstance, options: { perRequest?: boolean } = {}): Promise<void> {
   const register = new Registry();
   collectDefaultMetrics({ register });
 
@@ -91,14 +91,14 @@ async function metrics(app: FastifyInstance): Promise<void> {
 
   app.decorateRequest('problemCode', null);
   // Callback hooks: no promise and no extra turn of the microtask queue per request.
-  app.addHook('onSend', (request, reply, payload, done) => {
+  if (options.perRequest !== false) app.addHook('onSend', function metricsProblemCode(request, reply, payload, done) {
     if (typeof payload === 'string') {
       const type = reply.getHeader('content-type');
       if (typeof type === 'string' && type.startsWith(PROBLEM_CONTENT_TYPE)) request.problemCode = PROBLEM_TYPE.exec(payload)?.[1] ?? 'unknown';
     }
     done(null, payload);
   });
-  app.addHook('onResponse', (request, reply, done) => {
+  if (options.perRequest !== false) app.addHook('onResponse', function metricsRecord(request, reply, done) {
     // The route pattern, never the raw URL: unknown paths share one label.
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
     requests.inc(labels);

@@ -8,6 +8,8 @@ import { ProblemError } from '../errors.js';
 export interface OverloadOptions {
   overload: OverloadConfig;
   rateLimit: RateLimitConfig | null;
+  /** Benchmarks only (app.ts `without`): no shedding hooks, to measure what they cost. */
+  perRequest?: boolean;
 }
 
 /** Whether the instance should get traffic: false while starting, overloaded or shutting down. */
@@ -42,7 +44,8 @@ async function overload(app: FastifyInstance, options: OverloadOptions): Promise
   let starting = true;
   let shuttingDown = false;
 
-  await app.register(underPressure, {
+  if (options.perRequest === false) app.decorate('isUnderPressure', () => false);
+  else await app.register(underPressure, {
     maxEventLoopDelay: maxEventLoopDelayMs,
     retryAfter: retryAfterSeconds,
     pressureHandler: async (_request, _reply, type, value) => {
@@ -64,7 +67,7 @@ async function overload(app: FastifyInstance, options: OverloadOptions): Promise
 
   // While shutting down, new requests (on keep-alive connections still open) are
   // refused with a problem; fastify's own 503 for them is off (return503OnClosing in app.ts).
-  app.addHook('onRequest', (request, _reply, done) => {
+  if (options.perRequest !== false) app.addHook('onRequest', function refuseWhileShuttingDown(request, _reply, done) {
     if (shuttingDown && request.routeOptions.config.alwaysAnswer !== true) {
       return done(new ProblemError('overloaded', 'the service is shutting down; send the request again, another instance will answer'));
     }
@@ -72,7 +75,7 @@ async function overload(app: FastifyInstance, options: OverloadOptions): Promise
   });
 
   // A callback hook: no promise and no extra turn of the microtask queue per request.
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  if (options.perRequest !== false) app.addHook('onSend', function retryAfterAndClose(_request, reply, payload, done) {
     // Every 503 tells the client when to come back.
     if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterSeconds));
     // While shutting down, a keep-alive connection closes after its answer, so

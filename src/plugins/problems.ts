@@ -102,7 +102,7 @@ export function sendProblem(reply: FastifyReply, code: ProblemCode, detail: stri
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 
-async function problems(app: FastifyInstance): Promise<void> {
+async function problems(app: FastifyInstance, options: { hostCheck?: boolean } = {}): Promise<void> {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ProblemError) {
       return sendProblem(reply, error.code, error.message, error.extras);
@@ -148,7 +148,8 @@ async function problems(app: FastifyInstance): Promise<void> {
   });
 
   // Node answers a missing Host with an empty 400 of its own; the service's is a problem (requireHostHeader is off, see app.ts).
-  app.addHook('onRequest', (request, _reply, done) => {
+  if (options.hostCheck === false) return;
+  app.addHook('onRequest', function requireHost(request, _reply, done) {
     if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
       return done(new ProblemError('invalid-request', 'an HTTP/1.1 request needs a Host header'));
     }

@@ -56,14 +56,17 @@ export function loggerOptions(level: string): Exclude<FastifyServerOptions['logg
  * status, time, the problem code of an error answer, and the work of its evaluations. 5xx at
  * warn, probes at debug, everything else at info.
  */
-async function requestLog(app: FastifyInstance): Promise<void> {
+async function requestLog(app: FastifyInstance, options: { requestId?: boolean; line?: boolean } = {}): Promise<void> {
   // onSend runs for every answer, including ones refused by an earlier hook.
   // Callback hooks: no promise and no extra turn of the microtask queue per request.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
-    done(null, payload);
-  });
-  app.addHook('onResponse', (request, reply, done) => {
+  if (options.requestId !== false) {
+    app.addHook('onSend', function requestIdHeader(request, reply, payload, done) {
+      reply.header(REQUEST_ID_HEADER, request.id);
+      done(null, payload);
+    });
+  }
+  if (options.line === false) return;
+  app.addHook('onResponse', function requestLogLine(request, reply, done) {
     const failed = reply.statusCode >= 500;
     const route = request.routeOptions.url ?? 'unmatched';
     const level = failed ? 'warn' : PROBES.has(route) ? 'debug' : 'info';

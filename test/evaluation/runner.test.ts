@@ -46,6 +46,25 @@ describe('where a request runs is decided by the work it does, measured as it ru
     expect(JSON.parse(result.text).tensors.x.grad).toBe(4);
   });
 
+  it('answer() gives an inline answer at once (no promise) and its errors as throws; a pooled task as a promise', async () => {
+    const inline = runner.answer('evaluate', evaluate({ inputs: { x: 2 }, expr: 'y = x ** 2' }));
+    expect(inline).not.toBeInstanceOf(Promise);
+    expect((inline as { mode: string }).mode).toBe('inline');
+    expect(() => runner.answer('evaluate', evaluate({ inputs: { x: 2 }, expr: 'y = nope(x)' }))).toThrow(ProblemError);
+    let made = 0;
+    const signal = () => {
+      made += 1;
+      return new AbortController().signal;
+    };
+    runner.answer('evaluate', evaluate({ inputs: { x: 2 }, expr: 'y = x ** 2' }), { signal });
+    expect(made).toBe(0);
+    const pooled = runner.answer('evaluate', evaluate({ inputs: { x: { linspace: { start: -1, end: 1, steps: 20_000 } } }, expr: 'y = (x ** 2).sum()', outputs: ['y'] }), { signal });
+    expect(pooled).toBeInstanceOf(Promise);
+    expect((await pooled).mode).toBe('pool');
+    // The client-gone signal is made only for the pooled task.
+    expect(made).toBe(1);
+  });
+
   it('a program that passes the inline limit is re-run in the pool, with the answer an unlimited inline run gives', async () => {
     const input = evaluate({ inputs: { x: { linspace: { start: -1, end: 1, steps: 20_000 } } }, expr: 'y = (x ** 2 + 2 * x + 1).sum()', outputs: ['y'] });
     const [pooled, inline] = await Promise.all([runner.run('evaluate', input), unlimited.run('evaluate', input)]);
