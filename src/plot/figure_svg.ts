@@ -291,10 +291,22 @@ function round(v: number): number {
   return Math.round(v * 100) / 100;
 }
 
-const MARKUP = /[<>&"']/;
+/** Markup characters, and everything outside ASCII text (d3's tick labels write minus as U+2212). */
+const ESCAPED = /[<>&"']|[^\x09\x0a\x0d\x20-\x7e]/u;
+const ESCAPED_ALL = /[<>&"']|[^\x09\x0a\x0d\x20-\x7e]/gu;
+const ENTITIES: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' };
 
-/** Program text and labels come from clients: escaped, they can never become markup. */
+/**
+ * Program text and labels come from clients: escaped, they can never become markup. Characters
+ * outside ASCII are written as character references (`−` as `&#8722;`), so the document is
+ * ASCII: a one-byte string, which JSON and the socket write without widening it. What XML cannot
+ * hold (control characters, a lone surrogate) is written as U+FFFD.
+ */
 export function escapeXml(text: string): string {
-  if (!MARKUP.test(text)) return text;
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  if (!ESCAPED.test(text)) return text;
+  return text.replace(ESCAPED_ALL, (c) => ENTITIES[c] ?? `&#${xmlCharacter(c.codePointAt(0) as number)};`);
+}
+
+function xmlCharacter(code: number): number {
+  return code < 0x20 || (code >= 0xd800 && code <= 0xdfff) || code === 0xfffe || code === 0xffff ? 0xfffd : code;
 }

@@ -58,6 +58,14 @@ describe('renderFigureSvg', () => {
     expect(svg).not.toContain('<i>');
     expect(legendLabels(parseSvg(svg))).toEqual(['<b>&']);
   });
+  it('is ASCII: minus signs of negative ticks and non-ASCII labels are character references', () => {
+    const svg = renderFigureSvg({ lines: [{ x: [-3, 3], y: [-2, 5], label: 'α−β 😀' }], xlabel: 'é', ylabel: null, title: 'ok\u0001', legend: true });
+    expect(svg).toMatch(/^[\x09\x0a\x0d\x20-\x7e]*$/);
+    expect(svg).toContain('&#8722;');
+    expect(svg).toContain('&#945;&#8722;&#946; &#128512;');
+    expect(svg).toContain('ok&#65533;');
+    parseSvg(svg);
+  });
 });
 
 describe('linePathData', () => {
