@@ -32,13 +32,13 @@ export function refuseAnswerOf(elements: number, encoding: AnswerEncoding | unde
 }
 
 /**
- * The answer as JSON text, refused when it is longer than maxAnswerBytes.
+ * The answer as JSON text (JSON.stringify's, or `write`'s equal text), refused when it is longer than maxAnswerBytes.
  * (Text of at most a third of the limit in UTF-16 units fits whatever its characters.)
  */
-export function serializeAnswer(answer: unknown, maxAnswerBytes: number, hint?: string): string {
+export function serializeAnswer(answer: unknown, maxAnswerBytes: number, hint?: string, write: (answer: unknown) => string = JSON.stringify): string {
   let text: string;
   try {
-    text = JSON.stringify(answer);
+    text = write(answer);
   } catch (error) {
     // "Invalid string length": longer than any string V8 can hold.
     if (error instanceof RangeError) throw answerTooLarge('longer than a JavaScript string can be', maxAnswerBytes, hint);

@@ -11,6 +11,7 @@ import type { PlotSeries } from '../plot/sample.js';
 import { samplePlot } from '../plot/sample.js';
 import { inputElements } from '../program/inputs.js';
 import { evaluateProgram } from '../program/run.js';
+import { answerJson } from '../python/answer_json.js';
 import { type RunAnswer, runLimitsOf, runNotebook } from '../python/run.js';
 import { type AnswerEncoding, refuseAnswerOf, serializeAnswer } from './answer.js';
 
@@ -126,6 +127,8 @@ export const TASKS = {
   // Notebook cells through the Python interpreter: student errors are part of the answer.
   run: {
     run: ({ request, limits }: RunTask): RunAnswer => runNotebook(request.cells, runLimitsOf(limits)),
+    // JSON.stringify's text, each long array of numbers written once (plotted x, then the tensor in variables)
+    render: (answer: RunAnswer, { limits }: RunTask): RenderedAnswer => ({ text: serializeAnswer(answer, limits.maxAnswerBytes, undefined, answerJson), contentType: 'json' }),
   } satisfies TaskDefinition<RunTask, RunAnswer>,
 
   // A notebook, then its hidden tests (each in a copy of its namespace) and comparisons with the reference.
