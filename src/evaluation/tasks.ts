@@ -37,6 +37,8 @@ export interface TaskDefinition<Input extends TaskInputBase, Answer> {
   answerValues?(input: Input): { elements: number; encoding?: AnswerEncoding; bytesPerElement: number };
   /** Never inline: part of the task is work the meter does not see (plot's rendering). */
   pooledOnly?: boolean;
+  /** Writes the answer's JSON text (default JSON.stringify; a writer must give the same text). */
+  json?(answer: Answer): string;
 }
 
 /** Every task input carries the request's limits (maxAnswerBytes among them). */
@@ -128,7 +130,7 @@ export const TASKS = {
   run: {
     run: ({ request, limits }: RunTask): RunAnswer => runNotebook(request.cells, runLimitsOf(limits)),
     // JSON.stringify's text, each long array of numbers written once (plotted x, then the tensor in variables)
-    render: (answer: RunAnswer, { limits }: RunTask): RenderedAnswer => ({ text: serializeAnswer(answer, limits.maxAnswerBytes, undefined, answerJson), contentType: 'json' }),
+    json: answerJson,
   } satisfies TaskDefinition<RunTask, RunAnswer>,
 
   // A notebook, then its hidden tests (each in a copy of its namespace) and comparisons with the reference.
@@ -186,7 +188,7 @@ export function performTaskNow(kind: TaskKind, input: TaskInputBase, workLimit: 
   const task = taskOf(kind);
   if (task.render) throw new Error(`${kind} renders its answer: run it with performTask`);
   const { value: answer, work } = withWorkMeter(workLimit, () => task.run(input));
-  return { text: serializeAnswer(answer, input.limits.maxAnswerBytes), contentType: 'json', work };
+  return { text: serializeAnswer(answer, input.limits.maxAnswerBytes, undefined, task.json), contentType: 'json', work };
 }
 
 /** What crosses the thread boundary: errors travel as data, since classes do not survive structured clone. */
