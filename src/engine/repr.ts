@@ -20,19 +20,29 @@ export interface ReprSuffixes {
  */
 export function formatTensor(t: Tensor, suffixes: ReprSuffixes): string {
   const indent = PREFIX.length;
+  const gradFn = suffixes.gradFn || null;
+  const requiresGrad = gradFn === null && suffixes.requiresGrad === true;
+  const cached = t.numel === 0 ? null : cachedContents(t, indent);
+  if (cached !== null && cached.repr !== null && cached.reprGradFn === gradFn && cached.reprRequiresGrad === requiresGrad) return cached.repr;
   const suffixList: string[] = [];
   let body: string;
   if (t.numel === 0) {
     if (t.ndim !== 1) suffixList.push(`size=${pythonTuple(t.shape)}`);
     body = '[]';
   } else {
-    body = cachedContents(t, indent);
+    body = cached === null ? formatContents(t, indent) : cached.text;
   }
   // int64 and bool are the default dtypes of integer and bool data: shown only for an empty tensor.
   if (t.dtype !== 'float32' && (t.numel === 0 || t.dtype === 'float64')) suffixList.push(`dtype=torch.${t.dtype}`);
-  if (suffixes.gradFn) suffixList.push(`grad_fn=<${suffixes.gradFn}>`);
-  else if (suffixes.requiresGrad) suffixList.push('requires_grad=True');
-  return addSuffixes(PREFIX + body, suffixList, indent);
+  if (gradFn) suffixList.push(`grad_fn=<${gradFn}>`);
+  else if (requiresGrad) suffixList.push('requires_grad=True');
+  const text = addSuffixes(PREFIX + body, suffixList, indent);
+  if (cached !== null) {
+    cached.repr = text;
+    cached.reprGradFn = gradFn;
+    cached.reprRequiresGrad = requiresGrad;
+  }
+  return text;
 }
 
 /**
@@ -51,6 +61,10 @@ interface CachedContents {
   offset: number;
   dtype: Tensor['dtype'];
   text: string;
+  /** The whole repr last made from `text` and the suffixes it was made with (they change without a write: requires_grad_()). */
+  repr: string | null;
+  reprGradFn: string | null;
+  reprRequiresGrad: boolean;
 }
 
 const contentsCache = new WeakMap<Tensor, CachedContents>();
@@ -58,8 +72,9 @@ const contentsCache = new WeakMap<Tensor, CachedContents>();
 /** Below this many elements formatting costs less than remembering it. */
 const CACHED_FROM_ELEMENTS = 64;
 
-function cachedContents(t: Tensor, indent: number): string {
-  if (t.numel < CACHED_FROM_ELEMENTS || t.isPending) return formatContents(t, indent);
+/** The tensor's contents from the cache, formatted now if they changed; null for a tensor not worth caching. */
+function cachedContents(t: Tensor, indent: number): CachedContents | null {
+  if (t.numel < CACHED_FROM_ELEMENTS || t.isPending) return null;
   const storage = t.storage;
   const strides = t.dense ? null : t.strides;
   const hit = contentsCache.get(t);
@@ -73,11 +88,24 @@ function cachedContents(t: Tensor, indent: number): string {
     hit.offset === t.offset &&
     hit.dtype === t.dtype
   ) {
-    return hit.text;
+    return hit;
   }
   const text = formatContents(t, indent);
-  contentsCache.set(t, { storage, buffer: storage.buffer, generation: storage.generation, shape: t.shape, strides, offset: t.offset, dtype: t.dtype, text });
-  return text;
+  const entry: CachedContents = {
+    storage,
+    buffer: storage.buffer,
+    generation: storage.generation,
+    shape: t.shape,
+    strides,
+    offset: t.offset,
+    dtype: t.dtype,
+    text,
+    repr: null,
+    reprGradFn: null,
+    reprRequiresGrad: false,
+  };
+  contentsCache.set(t, entry);
+  return entry;
 }
 
 /** The bracketed contents (PyTorch's _tensor_str) of a non-empty tensor. */

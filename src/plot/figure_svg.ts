@@ -50,27 +50,29 @@ export function renderFigureSvg(figure: FigureSpec): string {
   const x = scaleLinear().domain(paddedDomain(figure.lines.map((l) => l.x))).range([plot.x, plot.x + plot.width]);
   const y = scaleLinear().domain(paddedDomain(figure.lines.map((l) => l.y))).range([plot.y + plot.height, plot.y]);
 
-  const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<rect class="background" width="${width}" height="${height}" fill="white"/>`,
+  // ASCII only (escapeXml writes everything else as references), written as bytes and decoded once
+  const out = svgWriter;
+  out.at = 0;
+  out.text(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">` +
+      `<rect class="background" width="${width}" height="${height}" fill="white"/>`,
   );
   if (figure.title) {
-    out.push(`<g class="role-title"><text class="role-title-text" x="${plot.x}" y="${12 + 16}" font-size="14" font-family="monospace">${escapeXml(figure.title)}</text></g>`);
+    out.text(`<g class="role-title"><text class="role-title-text" x="${plot.x}" y="${12 + 16}" font-size="14" font-family="monospace">${escapeXml(figure.title)}</text></g>`);
   }
-  out.push(axes(x, y, plot, figure.grid ?? true));
+  out.text(axes(x, y, plot, figure.grid ?? true));
   if (figure.xlabel) {
-    out.push(`<g class="role-axis-title"><text x="${plot.x + plot.width / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(figure.xlabel)}</text></g>`);
+    out.text(`<g class="role-axis-title"><text x="${plot.x + plot.width / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(figure.xlabel)}</text></g>`);
   }
   if (figure.ylabel) {
     const cy = plot.y + plot.height / 2;
-    out.push(`<g class="role-axis-title"><text x="16" y="${cy}" text-anchor="middle" transform="rotate(-90 16 ${cy})">${escapeXml(figure.ylabel)}</text></g>`);
+    out.text(`<g class="role-axis-title"><text x="16" y="${cy}" text-anchor="middle" transform="rotate(-90 16 ${cy})">${escapeXml(figure.ylabel)}</text></g>`);
   }
-  out.push(`<defs><clipPath id="plot-area"><rect x="${plot.x}" y="${plot.y}" width="${plot.width}" height="${plot.height}"/></clipPath></defs>`);
-  figure.lines.forEach((l, i) => out.push(series(l, colorOf(l, i), x, y)));
-  if (legendEntries.length > 0) out.push(legend(legendEntries, plot.x, 12 + (figure.title ? TITLE_HEIGHT : 0), plot.width));
-  out.push('</svg>');
-  return out.join('');
+  out.text(`<defs><clipPath id="plot-area"><rect x="${plot.x}" y="${plot.y}" width="${plot.width}" height="${plot.height}"/></clipPath></defs>`);
+  figure.lines.forEach((l, i) => series(out, l, escapeXml(colorOf(l, i)), x, y));
+  if (legendEntries.length > 0) out.text(legend(legendEntries, plot.x, 12 + (figure.title ? TITLE_HEIGHT : 0), plot.width));
+  out.text('</svg>');
+  return out.toString();
 }
 
 type Scale = ReturnType<typeof scaleLinear<number, number>>;
@@ -121,7 +123,7 @@ function axes(x: Scale, y: Scale, plot: { x: number; y: number; width: number; h
   return parts.join('');
 }
 
-function series(l: FigureLine, color: string, x: Scale, y: Scale): string {
+function series(out: SvgWriter, l: FigureLine, color: string, x: Scale, y: Scale): void {
   if (l.style === 'scatter') {
     const n = Math.min(l.x.length, l.y.length);
     const dots: string[] = [];
@@ -130,9 +132,12 @@ function series(l: FigureLine, color: string, x: Scale, y: Scale): string {
       const yv = l.y[i];
       if (isFiniteNumber(xv) && isFiniteNumber(yv)) dots.push(`<circle cx="${round(x(xv))}" cy="${round(y(yv))}" r="3" fill="${color}"/>`);
     }
-    return `<g class="mark-symbol" clip-path="url(#plot-area)">${dots.join('')}</g>`;
+    out.text(`<g class="mark-symbol" clip-path="url(#plot-area)">${dots.join('')}</g>`);
+    return;
   }
-  return `<g class="mark-line" clip-path="url(#plot-area)"><path d="${linePathData(l.x, l.y, x, y)}" fill="none" stroke="${color}" stroke-width="2"/></g>`;
+  out.text('<g class="mark-line" clip-path="url(#plot-area)"><path d="');
+  writeLinePath(out, l.x, l.y, x, y);
+  out.text(`" fill="none" stroke="${color}" stroke-width="2"/></g>`);
 }
 
 /**
@@ -142,12 +147,20 @@ function series(l: FigureLine, color: string, x: Scale, y: Scale): string {
  * segment of one point is closed (Z) as d3 closes it. Coordinates are rounded to 1/100 pixel.
  */
 export function linePathData(xs: ArrayLike<number | null>, ys: ArrayLike<number | null>, x: Scale, y: Scale): string {
+  const out = pathWriter;
+  out.at = 0;
+  writeLinePath(out, xs, ys, x, y);
+  return out.toString();
+}
+
+/** Writes linePathData's text at the writer's end. */
+function writeLinePath(out: SvgWriter, xs: ArrayLike<number | null>, ys: ArrayLike<number | null>, x: Scale, y: Scale): void {
   const n = Math.min(xs.length, ys.length);
   const toX = linearMap(x);
   const toY = linearMap(y);
   // per point: M or L, two coordinates of at most 11 characters (sign, 7 digits, point, 2 digits), a comma, a Z
-  let bytes = pathRoom(n * 25 + 1);
-  let at = 0;
+  let bytes = out.room(n * 25 + 1);
+  let at = out.at;
   let segmentLength = 0;
   for (let i = 0; i < n; i++) {
     const xv = xs[i];
@@ -163,7 +176,8 @@ export function linePathData(xs: ArrayLike<number | null>, ys: ArrayLike<number 
       } else {
         // far outside the plot (it is clipped): written as d3-path writes any number
         const text = `${coordinateText(px)},${coordinateText(py)}`;
-        bytes = pathRoom(at + text.length + (n - i) * 25 + 1, at);
+        out.at = at;
+        bytes = out.room(text.length + (n - i) * 25 + 1);
         for (let k = 0; k < text.length; k++) bytes[at++] = text.charCodeAt(k);
       }
       segmentLength++;
@@ -173,7 +187,7 @@ export function linePathData(xs: ArrayLike<number | null>, ys: ArrayLike<number 
     }
   }
   if (segmentLength === 1) bytes[at++] = 0x5a; /* Z */
-  return bytes.toString('latin1', 0, at);
+  out.at = at;
 }
 
 /**
@@ -225,17 +239,35 @@ function writeHundredths(bytes: Buffer, at: number, hundredths: number): number 
   return at;
 }
 
-/** The path's bytes, at least `count` long, keeping the first `keep` bytes written (a figure's paths are written one at a time). */
-function pathRoom(count: number, keep = 0): Buffer {
-  if (pathBytes.length < count) {
-    const grown = Buffer.allocUnsafe(Math.max(pathBytes.length * 2, count));
-    pathBytes.copy(grown, 0, 0, keep);
-    pathBytes = grown;
+/** ASCII text written as bytes and decoded once (a figure is one string, not its pieces joined). */
+class SvgWriter {
+  bytes = Buffer.allocUnsafe(1 << 15);
+  /** Bytes written so far. */
+  at = 0;
+
+  /** The bytes, with room for `count` more after `at` (write from `at`, then advance it). */
+  room(count: number): Buffer {
+    if (this.at + count > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + count));
+      this.bytes.copy(grown, 0, 0, this.at);
+      this.bytes = grown;
+    }
+    return this.bytes;
   }
-  return pathBytes;
+
+  /** ASCII text (escapeXml's, numbers, markup). */
+  text(text: string): void {
+    this.at += this.room(text.length).write(text, this.at, 'latin1');
+  }
+
+  toString(): string {
+    return this.bytes.toString('latin1', 0, this.at);
+  }
 }
 
-let pathBytes = Buffer.allocUnsafe(1 << 15);
+/** Rendering is never re-entered: one writer for figures, one for paths asked for alone. */
+const svgWriter = new SvgWriter();
+const pathWriter = new SvgWriter();
 
 /**
  * A linear scale's mapping with d3-scale's arithmetic (its bimap: normalize, then interpolateNumber),

@@ -47,6 +47,10 @@ describe("a tensor's repr is formatted once while it is unchanged", () => {
     expect(formatTensor(t, {})).toMatch(/\]\)$/);
     expect(formatTensor(t, { requiresGrad: true })).toMatch(/requires_grad=True\)$/);
     expect(formatTensor(t, { gradFn: 'MulBackward0' })).toMatch(/grad_fn=<MulBackward0>\)$/);
+    expect(formatTensor(t, { gradFn: 'MulBackward0' })).toBe(formatTensor(t, { gradFn: 'MulBackward0' }));
+    expect(formatTensor(t, { gradFn: 'AddBackward0' })).toMatch(/grad_fn=<AddBackward0>\)$/);
+    expect(formatTensor(t, {})).toBe(freshRepr(t));
+    expect(formatTensor(t, { requiresGrad: true })).toBe(freshRepr(t).slice(0, -1) + ', requires_grad=True)');
   });
 
   it('in a notebook: print after add_, item assignment, x.data = ..., zero_ and set_printoptions', () => {
