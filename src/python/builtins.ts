@@ -97,8 +97,7 @@ import {
  */
 export function parseArgs(fname: string, params: readonly string[], args: readonly PyValue[], kwargs: Kwargs): (PyValue | undefined)[] {
   const out: (PyValue | undefined)[] = new Array(params.length).fill(undefined);
-  const names = params.map((p) => p.replace(/=$/, ''));
-  const required = params.filter((p) => !p.endsWith('=')).length;
+  const { names, required } = signatureOf(fname, params);
   if (args.length > params.length) {
     throw pyError('TypeError', `${fname}() takes ${params.length === required ? '' : 'at most '}${params.length} argument${params.length === 1 ? '' : 's'} (${args.length} given)`);
   }
@@ -117,6 +116,36 @@ export function parseArgs(fname: string, params: readonly string[], args: readon
     }
   }
   return out;
+}
+
+interface Signature {
+  params: readonly string[];
+  /** The parameter names (without the `=` of an optional one). */
+  names: readonly string[];
+  /** How many leading parameters are required. */
+  required: number;
+}
+
+/** Signatures read from parseArgs' parameter lists, by function name (a name may have several lists). */
+const signatures = new Map<string, Signature[]>();
+
+function signatureOf(fname: string, params: readonly string[]): Signature {
+  let known = signatures.get(fname);
+  if (known === undefined) {
+    known = [];
+    signatures.set(fname, known);
+  }
+  for (const signature of known) if (sameParams(signature.params, params)) return signature;
+  const signature = { params: params.slice(), names: params.map((p) => p.replace(/=$/, '')), required: params.filter((p) => !p.endsWith('=')).length };
+  // a bounded memory: the lists are the builtins' own (a name with many lists is not remembered)
+  if (known.length < 4) known.push(signature);
+  return signature;
+}
+
+function sameParams(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function noKeywords(fname: string, kwargs: Kwargs): void {
