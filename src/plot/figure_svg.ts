@@ -60,7 +60,7 @@ export function renderFigureSvg(figure: FigureSpec): string {
   if (figure.title) {
     out.text(`<g class="role-title"><text class="role-title-text" x="${plot.x}" y="${12 + 16}" font-size="14" font-family="monospace">${escapeXml(figure.title)}</text></g>`);
   }
-  out.text(axes(x, y, plot, figure.grid ?? true));
+  out.text(axesCached(x, y, plot, figure.grid ?? true));
   if (figure.xlabel) {
     out.text(`<g class="role-axis-title"><text x="${plot.x + plot.width / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(figure.xlabel)}</text></g>`);
   }
@@ -98,6 +98,32 @@ function paddedDomain(arrays: readonly ArrayLike<number | null>[]): [number, num
   const pad = (high - low) * 0.05;
   return [low - pad, high + pad];
 }
+
+/**
+ * The axes' markup by what alone decides it (both domains, the plot box, the grid): the same
+ * axes come back figure after figure (a lab plots over one x range), and their ticks and tick
+ * labels (d3's) cost as much as a 1000-point line. At most AXES_KEPT are kept, most recent last.
+ */
+function axesCached(x: Scale, y: Scale, plot: { x: number; y: number; width: number; height: number }, grid: boolean): string {
+  const [x0, x1] = x.domain();
+  const [y0, y1] = y.domain();
+  const [r0, r1] = x.range();
+  const [s0, s1] = y.range();
+  const key = `${x0} ${x1} ${y0} ${y1} ${r0} ${r1} ${s0} ${s1} ${plot.x} ${plot.y} ${plot.width} ${plot.height} ${grid}`;
+  const hit = axesKept.get(key);
+  if (hit !== undefined) {
+    axesKept.delete(key);
+    axesKept.set(key, hit);
+    return hit;
+  }
+  const text = axes(x, y, plot, grid);
+  if (axesKept.size >= AXES_KEPT) axesKept.delete(axesKept.keys().next().value as string);
+  axesKept.set(key, text);
+  return text;
+}
+
+const AXES_KEPT = 64;
+const axesKept = new Map<string, string>();
 
 function axes(x: Scale, y: Scale, plot: { x: number; y: number; width: number; height: number }, grid: boolean): string {
   const parts: string[] = [`<g class="role-axis">`];

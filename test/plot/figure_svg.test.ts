@@ -1,6 +1,6 @@
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chartFigure } from '../../src/plot/chart.js';
 import { COLOR_CYCLE, linePathData, renderFigureSvg } from '../../src/plot/figure_svg.js';
 import { axisTitles, byClass, descendants, legendLabels, lineSeries, parseSvg } from './svg.js';
@@ -65,6 +65,25 @@ describe('renderFigureSvg', () => {
     expect(svg).toContain('&#945;&#8722;&#946; &#128512;');
     expect(svg).toContain('ok&#65533;');
     parseSvg(svg);
+  });
+});
+
+describe('renderFigureSvg keeps the axes it drew', () => {
+  it('draws a figure the same whether its axes were drawn before or not', async () => {
+    const figures = [0, 1, 2, 0, 3, 1, 0].map((k) => ({
+      lines: [{ x: [-10, 0, 10], y: [k, k * k + 1, -k], label: k % 2 === 0 ? 'even' : null }],
+      xlabel: k === 3 ? 'x' : null,
+      ylabel: null,
+      title: k === 2 ? 'title' : null,
+      legend: k % 2 === 0,
+      grid: k !== 1,
+    }));
+    const drawn = figures.map((f) => renderFigureSvg(f));
+    for (const [i, figure] of figures.entries()) {
+      vi.resetModules();
+      const fresh = (await import('../../src/plot/figure_svg.js')) as typeof import('../../src/plot/figure_svg.js');
+      expect(drawn[i]).toBe(fresh.renderFigureSvg(figure));
+    }
   });
 });
 
