@@ -22,27 +22,45 @@ export function formatTensor(t: Tensor, suffixes: ReprSuffixes): string {
   const indent = PREFIX.length;
   const gradFn = suffixes.gradFn || null;
   const requiresGrad = gradFn === null && suffixes.requiresGrad === true;
-  const cached = t.numel === 0 ? null : cachedContents(t, indent);
+  const cacheable = t.numel >= CACHED_FROM_ELEMENTS && !t.isPending;
+  let cached = cacheable ? cachedContents(t) : null;
   if (cached !== null && cached.repr !== null && cached.reprGradFn === gradFn && cached.reprRequiresGrad === requiresGrad) return cached.repr;
   const suffixList: string[] = [];
-  let body: string;
-  if (t.numel === 0) {
-    if (t.ndim !== 1) suffixList.push(`size=${pythonTuple(t.shape)}`);
-    body = '[]';
-  } else {
-    body = cached === null ? formatContents(t, indent) : cached.text;
-  }
+  if (t.numel === 0 && t.ndim !== 1) suffixList.push(`size=${pythonTuple(t.shape)}`);
   // int64 and bool are the default dtypes of integer and bool data: shown only for an empty tensor.
   if (t.dtype !== 'float32' && (t.numel === 0 || t.dtype === 'float64')) suffixList.push(`dtype=torch.${t.dtype}`);
   if (gradFn) suffixList.push(`grad_fn=<${gradFn}>`);
   else if (requiresGrad) suffixList.push('requires_grad=True');
-  const text = addSuffixes(PREFIX + body, suffixList, indent);
+  let text: string;
+  if (t.numel === 0) {
+    text = addSuffixes(PREFIX + '[]', suffixList, indent);
+  } else if (cached !== null) {
+    text = addSuffixes(PREFIX + cached.text, suffixList, indent);
+  } else if (suffixList.every(isAscii)) {
+    // the usual case: the whole text written as bytes and decoded once
+    const out = writer;
+    out.reset();
+    out.ascii(PREFIX);
+    writeContents(t, indent, out);
+    const contentsEnd = out.length;
+    writeSuffixes(out, suffixList, indent);
+    text = out.text();
+    if (cacheable) cached = rememberContents(t, text.slice(PREFIX.length, contentsEnd));
+  } else {
+    const contents = formatContents(t, indent);
+    text = addSuffixes(PREFIX + contents, suffixList, indent);
+    if (cacheable) cached = rememberContents(t, contents);
+  }
   if (cached !== null) {
     cached.repr = text;
     cached.reprGradFn = gradFn;
     cached.reprRequiresGrad = requiresGrad;
   }
   return text;
+}
+
+function isAscii(text: string): boolean {
+  return !/[^\x00-\x7f]/.test(text);
 }
 
 /**
@@ -72,9 +90,8 @@ const contentsCache = new WeakMap<Tensor, CachedContents>();
 /** Below this many elements formatting costs less than remembering it. */
 const CACHED_FROM_ELEMENTS = 64;
 
-/** The tensor's contents from the cache, formatted now if they changed; null for a tensor not worth caching. */
-function cachedContents(t: Tensor, indent: number): CachedContents | null {
-  if (t.numel < CACHED_FROM_ELEMENTS || t.isPending) return null;
+/** The tensor's cached contents, or null when they were not formatted or have changed since. */
+function cachedContents(t: Tensor): CachedContents | null {
   const storage = t.storage;
   const strides = t.dense ? null : t.strides;
   const hit = contentsCache.get(t);
@@ -90,13 +107,18 @@ function cachedContents(t: Tensor, indent: number): CachedContents | null {
   ) {
     return hit;
   }
-  const text = formatContents(t, indent);
+  return null;
+}
+
+/** Caches the contents just formatted for the tensor as it is now. */
+function rememberContents(t: Tensor, text: string): CachedContents {
+  const storage = t.storage;
   const entry: CachedContents = {
     storage,
     buffer: storage.buffer,
     generation: storage.generation,
     shape: t.shape,
-    strides,
+    strides: t.dense ? null : t.strides,
     offset: t.offset,
     dtype: t.dtype,
     text,
@@ -110,6 +132,14 @@ function cachedContents(t: Tensor, indent: number): CachedContents | null {
 
 /** The bracketed contents (PyTorch's _tensor_str) of a non-empty tensor. */
 function formatContents(t: Tensor, indent: number): string {
+  const out = writer;
+  out.reset();
+  writeContents(t, indent, out);
+  return out.text();
+}
+
+/** Writes the contents after what `out` holds. */
+function writeContents(t: Tensor, indent: number, out: AsciiWriter): void {
   const summarize = t.numel > THRESHOLD;
   // Every shown element is formatted once: the widths and the text come from the same digits.
   let formatted: FormattedElements;
@@ -122,14 +152,12 @@ function formatContents(t: Tensor, indent: number): string {
     const data = t.data;
     formatted = t.dtype === 'int64' || t.dtype === 'bool' ? formatIntegers(data, t.dtype === 'bool') : formatAll(data);
   }
-  const out = writer;
-  out.reset();
   if (t.ndim === 0) {
     const bytes = out.reserve(formatted.maxLength);
     out.length = formatted.writeAt(bytes, out.length, 0);
+  } else {
+    renderDim(t, shownRows, formatted, out, 0, indent, { next: 0 });
   }
-  else renderDim(t, shownRows, formatted, out, 0, indent, { next: 0 });
-  return out.text();
 }
 
 /** Dimension `dim` of the contents, written bracketed (rows wrapped to the line width); recursion is bounded by ndim. */
@@ -234,6 +262,7 @@ function shownValues(data: ArrayLike<number>, shownRows: ShownRows, strides: num
 
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+const CLOSE_PAREN = 0x29;
 const COMMA = 0x2c;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
@@ -317,6 +346,29 @@ function decimalLength(value: number): number {
   let length = 1;
   for (let bound = 10; value >= bound && length < 16; bound *= 10) length++;
   return length;
+}
+
+/** addSuffixes on the bytes written so far (ASCII suffixes). */
+function writeSuffixes(out: AsciiWriter, suffixes: string[], indent: number): void {
+  const bytes = out.bytes;
+  let lineStart = out.length;
+  while (lineStart > 0 && bytes[lineStart - 1] !== NEWLINE) lineStart--;
+  // as addSuffixes counts it: length - lastIndexOf('\n') + 1, with lastIndexOf = lineStart - 1 (-1 for none)
+  let lastLineLength = out.length - lineStart + 2;
+  for (const suffix of suffixes) {
+    if (lastLineLength + suffix.length + 2 > LINE_WIDTH) {
+      out.char(COMMA);
+      out.char(NEWLINE);
+      out.spaces(indent);
+      lastLineLength = indent + suffix.length;
+    } else {
+      out.char(COMMA);
+      out.char(SPACE);
+      lastLineLength += suffix.length + 2;
+    }
+    out.ascii(suffix);
+  }
+  out.char(CLOSE_PAREN);
 }
 
 // Reproduces PyTorch's quirk: the last line's length is counted two characters long.

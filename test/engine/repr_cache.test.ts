@@ -3,6 +3,7 @@ import { withAllocationLimits } from '../../src/engine/dtype.js';
 import { formatTensor } from '../../src/engine/repr.js';
 import { Tensor } from '../../src/engine/tensor.js';
 import { DEFAULT_RUN_LIMITS, NotebookSession } from '../../src/python/run.js';
+import { referenceFormatTensor } from './repr_reference.js';
 
 /** The repr of a fresh tensor holding t's values: what a cached repr must always equal. */
 function freshRepr(t: Tensor): string {
@@ -51,6 +52,16 @@ describe("a tensor's repr is formatted once while it is unchanged", () => {
     expect(formatTensor(t, { gradFn: 'AddBackward0' })).toMatch(/grad_fn=<AddBackward0>\)$/);
     expect(formatTensor(t, {})).toBe(freshRepr(t));
     expect(formatTensor(t, { requiresGrad: true })).toBe(freshRepr(t).slice(0, -1) + ', requires_grad=True)');
+  });
+
+  it('writes suffixes as the reference does, long lines, wrapping and non-ASCII names included', () => {
+    for (const n of [3, 64, 100, 1000, 1001]) {
+      for (const suffixes of [{}, { requiresGrad: true }, { gradFn: 'MulBackward0' }, { gradFn: 'ÑameBackward' }, { gradFn: 'A'.repeat(70) + 'Backward' }]) {
+        const t = new Tensor(Float64Array.from({ length: n }, (_, i) => (i - 7) / 3), [n]);
+        expect(formatTensor(t, suffixes)).toBe(referenceFormatTensor(t, suffixes));
+        expect(formatTensor(t, suffixes)).toBe(referenceFormatTensor(t, suffixes));
+      }
+    }
   });
 
   it('in a notebook: print after add_, item assignment, x.data = ..., zero_ and set_printoptions', () => {
