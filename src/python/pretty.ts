@@ -379,6 +379,16 @@ function expand(doc: PrettyDoc): Step[] {
 
 /** IPython's pretty(obj, max_width=79): the text Jupyter shows for a cell's value. */
 export function prettyText(doc: PrettyDoc, maxWidth = 79): string {
+  // A repr alone (a tensor's, a number's) is its lines joined by hard breaks at indent 0: itself,
+  // unless splitlines() would split it elsewhere than at '\n' or drop a final line break.
+  if (typeof doc === 'string' && !OTHER_LINE_BOUNDARY.test(doc) && !doc.endsWith('\n')) return doc;
+  return printDoc(doc, maxWidth);
+}
+
+const OTHER_LINE_BOUNDARY = /[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+
+/** prettyText through the printer, whatever the document (exported for tests). */
+export function printDoc(doc: PrettyDoc, maxWidth = 79): string {
   const p = new PrettyPrinter(maxWidth);
   const work: Step[] = [{ kind: 'doc', doc }];
   while (work.length > 0) {

@@ -8,6 +8,7 @@ import {
   prettyList,
   prettySet,
   prettyText,
+  printDoc,
   prettyTuple,
   setRepr,
   tupleRepr,
@@ -18,6 +19,19 @@ import {
 const rows = JSON.parse(readFileSync(new URL('./fixtures/pretty.json', import.meta.url), 'utf8')) as [PrettyDoc, string, string][];
 
 describe('prettyText (IPython.lib.pretty, width 79)', () => {
+  it('gives a plain repr as the printer would, line boundaries and long lines included', () => {
+    const pieces = ['tensor([1., 2.])', '\n', '       ', 'x'.repeat(90), '\r\n', '\r', '\u2028', '\x0c', '', ' '];
+    let seed = 5;
+    for (let trial = 0; trial < 400; trial++) {
+      let text = '';
+      for (let k = 0; k < trial % 7; k++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        text += pieces[seed % pieces.length];
+      }
+      expect(prettyText(text)).toBe(printDoc(text));
+    }
+  });
+
   it('breaks a list that does not fit one element per line', () => {
     const ints = Array.from({ length: 30 }, (_, i) => String(i));
     expect(prettyText(prettyList(ints))).toBe('[' + ints.join(',\n ') + ']');
