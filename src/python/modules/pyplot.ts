@@ -102,8 +102,18 @@ function wireArray(values: Float64Array): (number | string)[] {
 }
 
 function axesJson(a: AxesRecord): Omit<FigureJson, 'more_axes' | 'svg'> {
+  // a recorded array shared by several lines is written once
+  const written = new Map<Float64Array, (number | string)[]>();
+  const wireOf = (values: Float64Array): (number | string)[] => {
+    let out = written.get(values);
+    if (out === undefined) {
+      out = wireArray(values);
+      written.set(values, out);
+    }
+    return out;
+  };
   return {
-    lines: a.lines.map((l) => ({ x: wireArray(l.x), y: wireArray(l.y), label: l.label })),
+    lines: a.lines.map((l) => ({ x: wireOf(l.x), y: wireOf(l.y), label: l.label })),
     xlabel: a.xlabel,
     ylabel: a.ylabel,
     title: a.title,
@@ -202,12 +212,12 @@ function floatOrInt(v: number): string {
  * change does not move a plotted line), in a typed array, which the renderer reads without
  * boxing a number per element.
  */
-function numbers(v: PyValue, what: string): Float64Array {
+function numbers(v: PyValue, what: string, axes: AxesRecord | null = null): Float64Array {
   if (v instanceof Tensor) {
     if (v.requiresGrad) throw pyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
-    return copied(v.data);
+    return copied(v.data, axes);
   }
-  if (v instanceof PyNdarray) return copied(v.data);
+  if (v instanceof PyNdarray) return copied(v.data, axes);
   if (typeof v === 'number') return Float64Array.of(v);
   if (typeof v === 'bigint') return Float64Array.of(Number(v));
   if (typeof v === 'boolean') return Float64Array.of(v ? 1 : 0);
@@ -224,9 +234,26 @@ function numbers(v: PyValue, what: string): Float64Array {
   throw pyError('TypeError', `${what}: cannot plot values of type '${typeName(v)}'`);
 }
 
-function copied(data: ArrayLike<number>): Float64Array {
+/**
+ * A copy of the data, or an equal array the Axes already recorded (records never change, so
+ * lines plotted against the same x share one array: one copy, one wire array, one JSON text).
+ */
+function copied(data: ArrayLike<number>, axes: AxesRecord | null): Float64Array {
   runtime.charge(data.length);
+  if (axes !== null) {
+    for (const line of axes.lines) {
+      if (sameValues(line.x, data)) return line.x;
+      if (sameValues(line.y, data)) return line.y;
+    }
+  }
   return new Float64Array(data);
+}
+
+/** Same length and values (=== : NaN is never shared; -0 and 0 print alike in the answer and the SVG). */
+function sameValues(recorded: Float64Array, data: ArrayLike<number>): boolean {
+  if (recorded.length !== data.length) return false;
+  for (let i = 0; i < recorded.length; i++) if (recorded[i] !== data[i]) return false;
+  return true;
 }
 
 function isFormatString(v: PyValue): v is string {
@@ -272,12 +299,12 @@ function plotOn(axes: Axes, args: PyValue[], kwargs: Kwargs): PyValue {
     let x: Float64Array;
     let y: Float64Array;
     if (second === undefined || isFormatString(second)) {
-      y = numbers(first, 'plot');
+      y = numbers(first, 'plot', axes.record);
       x = y.map((_, k) => k);
       i += second === undefined ? 1 : 2;
     } else {
-      x = numbers(first, 'plot');
-      y = numbers(second, 'plot');
+      x = numbers(first, 'plot', axes.record);
+      y = numbers(second, 'plot', axes.record);
       i += 2;
       if (i < args.length && isFormatString(args[i])) i += 1;
     }
