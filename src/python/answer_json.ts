@@ -22,10 +22,9 @@ export function answerJson(value: unknown): string {
   let out = '';
   // An explicit stack (no recursion on the JS stack): a value to write, or a piece of text.
   const stack: unknown[] = [value];
-  const TEXT = textMarker;
   while (stack.length > 0) {
     const item = stack.pop();
-    if (item instanceof TEXT) {
+    if (item instanceof TextPiece) {
       out += item.text;
       continue;
     }
@@ -60,22 +59,23 @@ export function answerJson(value: unknown): string {
     stack.push(CLOSE_BRACE);
     for (let i = keys.length - 1; i >= 0; i--) {
       stack.push(record[keys[i]]);
-      stack.push(new TEXT((i > 0 ? ',' : '') + JSON.stringify(keys[i]) + ':'));
+      stack.push(new TextPiece((i > 0 ? ',' : '') + JSON.stringify(keys[i]) + ':'));
     }
     stack.push(OPEN_BRACE);
   }
   return out;
 }
 
-class textMarker {
+/** Text written as it is (brackets, commas, a key and its colon). */
+class TextPiece {
   constructor(readonly text: string) {}
 }
 
-const OPEN_BRACKET = new textMarker('[');
-const CLOSE_BRACKET = new textMarker(']');
-const OPEN_BRACE = new textMarker('{');
-const CLOSE_BRACE = new textMarker('}');
-const COMMA = new textMarker(',');
+const OPEN_BRACKET = new TextPiece('[');
+const CLOSE_BRACKET = new TextPiece(']');
+const OPEN_BRACE = new TextPiece('{');
+const CLOSE_BRACE = new TextPiece('}');
+const COMMA = new TextPiece(',');
 
 /** An array of numbers and strings only (the answer's wire arrays): JSON.stringify writes it natively. */
 function isFlat(values: readonly unknown[]): boolean {
