@@ -33,6 +33,8 @@ export interface RunOptions {
   maxWorkName?: string;
   /** Told the work done, whether the task succeeded or failed (0 for a task stopped in a worker). */
   onWork?: (work: number) => void;
+  /** The caller only sends the answer: a big one made in a worker may come back as bytes (TaskResult.bytes). */
+  answerAsBytes?: boolean;
   /** Time the caller has left (a batch's deadline): waiting and running in the pool both end within it. */
   timeLeftMs?: number;
   /** The limit `timeLeftMs` comes from (a batch's budget), named when it ends the task ... */
@@ -177,7 +179,7 @@ export class EvaluationRunner {
       // The inline start's time counts too: the request as a whole ends within queue deadline + budget.
       const times = this.timesFor({ ...options, timeLeftMs: (options.timeLeftMs ?? Infinity) - (performance.now() - started) }, performance.now() - started);
       const signal = typeof options.signal === 'function' ? options.signal() : options.signal;
-      const result = await this.runInPool(kind, input, { workLimit: maxWork, workLimitName: maxWorkName, ...times }, signal, (pooledWork) => {
+      const result = await this.runInPool(kind, input, { workLimit: maxWork, workLimitName: maxWorkName, ...times }, signal, options.answerAsBytes === true, (pooledWork) => {
         work += pooledWork;
       });
       outcome = 'ok';
@@ -217,6 +219,7 @@ export class EvaluationRunner {
     input: unknown,
     { workLimit, workLimitName, budgetMs, budgetLimit, queueTimeoutMs, totalMs }: PoolLimits,
     signal: AbortSignal | undefined,
+    answerAsBytes: boolean,
     onWork: (work: number) => void,
   ): Promise<TaskResult> {
     if (this.closed) throw new ProblemError('overloaded', 'the service is shutting down');
@@ -264,7 +267,7 @@ export class EvaluationRunner {
     let outcome: TaskOutcome;
     this.inPool += 1;
     try {
-      const task: WorkerTask = { kind, input: input as WorkerTask['input'], workLimit, started: startedInWorker };
+      const task: WorkerTask = { kind, input: input as WorkerTask['input'], workLimit, started: startedInWorker, answerAsBytes };
       outcome = await pool.run(task, { signal: controller.signal, transferList: [startedInWorker] });
     } catch (error) {
       throw poolFailure(error, stopped, { budgetMs, budgetLimit, queueTimeoutMs, totalMs });

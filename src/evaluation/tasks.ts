@@ -3,7 +3,7 @@ import type { GradcheckAnswer, GradcheckRequest } from '../../schemas/gradcheck.
 import type { Limits } from '../../schemas/limits.js';
 import type { PlotRequest } from '../../schemas/plot.js';
 import type { EvaluateAnswer, EvaluateRequest } from '../../schemas/program.js';
-import { withWorkMeter } from '../engine/meter.js';
+import { chargeWork, withWorkMeter } from '../engine/meter.js';
 import { checkSubmission } from '../grading/check.js';
 import { type GradeAnswer, type GradeJob, gradeNotebook, observeReference, type CompareSpec, type ReferenceValues } from '../grading/grade.js';
 import { gradcheck } from '../grading/gradcheck.js';
@@ -56,7 +56,16 @@ export interface RenderedAnswer {
 /** A rendered answer and the work it took (work meter units). */
 export interface TaskResult extends RenderedAnswer {
   work: number;
+  /**
+   * A big JSON answer made in a worker for a caller that only sends it (performTask's answerAsBytes):
+   * its UTF-8 bytes, whose buffer the worker transfers (moves, not copies) to the main thread, so
+   * that neither a copy of the text nor its encoding costs the event loop; `text` is then empty.
+   */
+  bytes?: Uint8Array;
 }
+
+/** Answers at least this long are handed over as bytes when the caller asks (smaller ones are not worth a shared buffer). */
+export const ANSWER_AS_BYTES_FROM = 64 * 1024;
 
 export interface EvaluateTask {
   request: EvaluateRequest;
@@ -111,9 +120,21 @@ function evaluateAnswerValues({ request }: EvaluateTask) {
   return { elements, encoding: request.encoding, bytesPerElement };
 }
 
+/** Elements of every input of an evaluate request, from the request alone. */
+function evaluateInputElements({ request }: EvaluateTask): number {
+  let elements = 0;
+  for (const name in request.inputs) elements += inputElements(request.inputs[name]);
+  return elements;
+}
+
 export const TASKS = {
   evaluate: {
-    run: ({ request, limits }: EvaluateTask): EvaluateAnswer => evaluateProgram(request, limits),
+    run: (task: EvaluateTask): EvaluateAnswer => {
+      // Building the inputs writes each of their elements: charged first, so an inline start with
+      // a million-element input stops here instead of decoding it on the event loop first.
+      chargeWork(evaluateInputElements(task));
+      return evaluateProgram(task.request, task.limits);
+    },
     answerValues: evaluateAnswerValues,
   } satisfies TaskDefinition<EvaluateTask, EvaluateAnswer>,
 
@@ -176,9 +197,15 @@ export function refuseAnswerBeforeRunning(kind: TaskKind, input: TaskInputBase):
  * Runs a task's work under a meter of `workLimit` units (WorkLimitExceeded past
  * it), then renders its answer. The metered part is synchronous.
  */
-export async function performTask(kind: TaskKind, input: TaskInputBase, workLimit: number): Promise<TaskResult> {
+export async function performTask(kind: TaskKind, input: TaskInputBase, workLimit: number, options: { answerAsBytes?: boolean } = {}): Promise<TaskResult> {
   const task = taskOf(kind);
-  if (!task.render) return performTaskNow(kind, input, workLimit);
+  if (!task.render) {
+    const result = performTaskNow(kind, input, workLimit);
+    if (!options.answerAsBytes || result.text.length < ANSWER_AS_BYTES_FROM) return result;
+    const bytes = new Uint8Array(Buffer.byteLength(result.text));
+    Buffer.from(bytes.buffer).write(result.text, 'utf8');
+    return { ...result, text: '', bytes };
+  }
   const { value: answer, work } = withWorkMeter(workLimit, () => task.run(input));
   return { ...(await task.render(answer, input)), work };
 }

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { WorkLimitExceeded, workDone } from '../engine/meter.js';
 import { ProblemError } from '../errors.js';
 import { performTask, type TaskInputBase, type TaskKind, type TaskOutcome } from './tasks.js';
@@ -10,6 +11,8 @@ export interface WorkerTask {
   workLimit: number;
   /** Told when the task starts, so the caller's budget clock starts then. */
   started?: MessagePort;
+  /** A big JSON answer comes back as bytes in a shared buffer (TaskResult.bytes), not as text to copy. */
+  answerAsBytes?: boolean;
 }
 
 /**
@@ -17,16 +20,20 @@ export interface WorkerTask {
  * the text as it is). Client-caused errors come back as data; anything else
  * rejects (a 500).
  */
-export default async function runTask(task: WorkerTask | { warm: true }): Promise<TaskOutcome | null> {
+export default async function runTask(task: WorkerTask | { warm: true }): Promise<TaskOutcome | null | ReturnType<typeof Piscina.move>> {
   // Warming up (EvaluationRunner.warm): the thread has loaded this module, which is all it needs.
   if ('warm' in task) return null;
-  const { kind, input, workLimit, started } = task;
+  const { kind, input, workLimit, started, answerAsBytes } = task;
   started?.postMessage(null);
   started?.close();
   // A worker runs one task at a time: the counter's growth is this task's work.
   const before = workDone();
   try {
-    return { ok: true, value: await performTask(kind, input, workLimit) };
+    const outcome: TaskOutcome = { ok: true, value: await performTask(kind, input, workLimit, { answerAsBytes }) };
+    const bytes = outcome.value.bytes;
+    // An answer's bytes are moved to the main thread with the outcome (their buffer transferred, not copied).
+    if (bytes) return Piscina.move({ [Piscina.transferableSymbol]: [bytes.buffer], [Piscina.valueSymbol]: outcome } as never);
+    return outcome;
   } catch (error) {
     const work = workDone() - before;
     if (error instanceof ProblemError) {

@@ -81,7 +81,7 @@ const CONTENT_TYPES = { json: 'application/json; charset=utf-8', svg: 'image/svg
  *   handler: (request, reply) => answerTask(request, reply, 'evaluate', { request: request.body, limits })
  */
 export function answerTask<K extends TaskKind>(request: FastifyRequest, reply: FastifyReply, kind: K, input: TaskInput<K>): void | Promise<void> {
-  const result = request.server.evaluation.answer(kind, input, { signal: () => clientGoneSignal(request, reply) });
+  const result = request.server.evaluation.answer(kind, input, { signal: () => clientGoneSignal(request, reply), answerAsBytes: true });
   if (result instanceof Promise) return result.then((pooled) => sendAnswer(request, reply, kind, pooled));
   sendAnswer(request, reply, kind, result);
 }
@@ -89,5 +89,7 @@ export function answerTask<K extends TaskKind>(request: FastifyRequest, reply: F
 function sendAnswer(request: FastifyRequest, reply: FastifyReply, kind: TaskKind, result: RunResult): void {
   recordWork(request, result);
   if (result.details) request.log.info(result.details, `${kind} rendered`);
-  reply.type(CONTENT_TYPES[result.contentType]).send(result.text);
+  // A big answer made in a worker arrives as bytes in shared memory: written out without a copy.
+  const body = result.bytes ? Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength) : result.text;
+  reply.type(CONTENT_TYPES[result.contentType]).send(body);
 }

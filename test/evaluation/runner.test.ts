@@ -65,6 +65,20 @@ describe('where a request runs is decided by the work it does, measured as it ru
     expect(made).toBe(1);
   });
 
+  it('a big pooled answer asked for as bytes comes back as its UTF-8 bytes (moved from the worker), equal to the text', async () => {
+    const input = evaluate({ inputs: { x: { linspace: { start: -1, end: 1, steps: 20_000 } } }, expr: 'y = (x ** 2).sum()', encoding: 'base64' });
+    const asText = await runner.run('evaluate', input);
+    const asBytes = await runner.run('evaluate', input, { answerAsBytes: true });
+    expect(asText.mode).toBe('pool');
+    expect(asText.bytes).toBeUndefined();
+    expect(asBytes.text).toBe('');
+    expect(Buffer.from(asBytes.bytes as Uint8Array).toString('utf8')).toBe(asText.text);
+    // A small answer stays text.
+    const small = await runner.run('evaluate', evaluate({ inputs: { x: { linspace: { start: -1, end: 1, steps: 20_000 } } }, expr: 'y = (x ** 2).sum()', outputs: ['y'] }), { answerAsBytes: true });
+    expect(small.mode).toBe('pool');
+    expect(small.bytes).toBeUndefined();
+  });
+
   it('a program that passes the inline limit is re-run in the pool, with the answer an unlimited inline run gives', async () => {
     const input = evaluate({ inputs: { x: { linspace: { start: -1, end: 1, steps: 20_000 } } }, expr: 'y = (x ** 2 + 2 * x + 1).sum()', outputs: ['y'] });
     const [pooled, inline] = await Promise.all([runner.run('evaluate', input), unlimited.run('evaluate', input)]);
