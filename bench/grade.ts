@@ -181,6 +181,8 @@ console.log(`per-test copy         ${String(local.copy.takeUs).padStart(10)} µs
 console.log(`POST /v1/grade/batch  ${String(http.perSubmissionUs).padStart(10)} µs per submission (${http.batchMs} ms per batch of ${SUBMISSIONS})`);
 if (pythonMs !== null) console.log(`fresh python3 + torch ${String(pythonMs * 1000).padStart(10)} µs per submission: gradserve is ${ratio}x faster`);
 else if ('skipped' in python) console.log(`fresh python3 + torch: skipped (${python.skipped})`);
+// Issue 15's target for the grading workload, printed like bench/http.ts's targets.
+if (ratio !== null) console.log(`\ntarget\n  ${ratio >= 1000 ? 'met    ' : 'NOT MET'}  grade batch of ${SUBMISSIONS}, per submission, fresh python3 + torch / POST /v1/grade/batch: ${ratio} (target >= 1000)`);
 
 const date = new Date().toISOString().slice(0, 10);
 mkdirSync(join(root, 'bench/results'), { recursive: true });

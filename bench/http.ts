@@ -11,7 +11,8 @@
  * settings. (The 200-submission grade batch and its fresh-Python peer are bench/grade.ts, run next.) Python peers are skipped with a
  * message where Debian's python3-torch (+ python3-matplotlib, python3-fastapi, python3-uvicorn) is missing.
  * Env: BENCH_PYTHON_RUNS (fresh python3 runs, default 3), BENCH_NOTEBOOK_RUNS (in-process runs, default 2000),
- * BENCH_PYTHON (default /usr/bin/python3); BENCH_ONLY may name notebook too.
+ * BENCH_PYTHON (default /usr/bin/python3); BENCH_ONLY may name notebook, stages (bench/stages.ts) and
+ * main-thread (bench/main_thread.ts, also run with chain-1e6-base64) too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
@@ -22,7 +23,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { labNotebookCells, measureNotebookInProcess, round, sequentialLatency, type InProcessResult, type SequentialLatency } from './notebook.js';
 import { freshPythonRuns, missingPythonModules, PYTHON, startPythonPeer, type FreshPythonResult } from './python_peers.js';
+import { BENCH_MAX_ANSWER_BYTES, measureMainThread, printMainThread, type MainThreadCost } from './main_thread.js';
 import { repositoryRoot } from './root.js';
+import { measureStages, printStages, type StageBreakdown } from './stages.js';
 import { httpWorkloads, type HttpWorkload } from './workloads.js';
 
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
@@ -88,7 +91,8 @@ const serverEntry = process.env.BENCH_SERVER ? resolve(root, process.env.BENCH_S
 if (!existsSync(serverEntry)) throw new Error('build first: npm run build (npm run bench does)');
 
 // 1. gradserve: its answers (which the echo server will send back) and its numbers.
-const gradserve = await startServer([serverEntry], { HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 3400);
+// MAX_ANSWER_BYTES: the 1e6-element base64 answer (10.7 MB) is over the default 8 MB.
+const gradserve = await startServer([serverEntry], { HOST: '127.0.0.1', LOG_LEVEL: 'warn', MAX_ANSWER_BYTES: String(BENCH_MAX_ANSWER_BYTES) }, 3400);
 const answers: Record<string, string> = {};
 const gradserveResults = new Map<string, Measurement>();
 const skipped: Record<string, string> = {};
@@ -167,7 +171,15 @@ if (freshMissing) {
   if (withNotebook) freshNotebook = freshPythonRuns(root, notebookCells, PYTHON_RUNS);
 }
 
-// 5. ratios, table, result file.
+// 5. in-process, on the same build: the stage breakdown of a small request (hooks one by one), what
+// w1's whole evaluation costs, and the main thread's share of a 1e6-element base64 answer.
+const build = dirname(dirname(serverEntry));
+let stages: StageBreakdown | undefined;
+let mainThread: MainThreadCost | undefined;
+if (!ONLY || ONLY.includes('stages')) stages = await measureStages({ build });
+if (!ONLY || ONLY.includes('chain-1e6-base64') || ONLY.includes('main-thread')) mainThread = await measureMainThread({ build });
+
+// 6. ratios, table, result file.
 const rows = workloads
   .filter((w) => w.name in answers)
   .map((w) => {
@@ -223,6 +235,11 @@ for (const [name, peer] of peerResults) {
   peerRatios[name] = round(ours.requestsPerSecond / peer.requestsPerSecond);
   target(`${name} req/s gradserve / FastAPI+torch peer`, peerRatios[name], '> 1', peerRatios[name] > 1);
 }
+if (stages) {
+  const w1 = stages.stages['evaluateProgram w1 in-process'];
+  target('w1 evaluateProgram in-process (µs)', w1, '<= 10', w1 <= 10);
+}
+if (mainThread) target(`main thread for the ${mainThread.workload} answer, beyond a bare socket's (ms)`, mainThread.answerMs - mainThread.bareSocketMs, '< 1', mainThread.answerMs - mainThread.bareSocketMs < 1);
 if (notebookInProcess) target('notebook in-process median (µs)', notebookInProcess.medianMicroseconds, '< 200', notebookInProcess.medianMicroseconds < 200);
 if (notebookLatency && freshNotebook) {
   const ratio = freshNotebook.medianMs / notebookLatency.medianMs;
@@ -241,6 +258,8 @@ if (peerResults.size > 0) {
     console.log([name.padEnd(18), ours.requestsPerSecond.toFixed(0).padStart(15), peer.requestsPerSecond.toFixed(0).padStart(21), peerRatios[name].toFixed(1).padStart(7), `${ours.p99Ms}/${peer.p99Ms}`.padStart(17)].join(' '));
   }
 }
+if (stages) printStages(stages);
+if (mainThread) printMainThread(mainThread);
 console.log('\ntargets (ratios in this run)');
 for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.value} (target ${t.target})`);
 for (const [name, reason] of Object.entries(skipped)) console.log(`skipped ${name}: ${reason}`);
@@ -266,6 +285,8 @@ writeFileSync(
       loadAverage: loadavg().map((l) => round(l)),
       results: rows,
       notebook: { cells: notebookCells.length, inProcess: notebookInProcess, http: notebookLatency, httpThroughput: notebookThroughput && { connections: NOTEBOOK_CONNECTIONS, ...notebookThroughput }, freshPython: freshNotebook },
+      stages,
+      mainThread,
       pythonPeer: { command: `${PYTHON} bench/python/peer_server.py (FastAPI + uvicorn + torch, one process)`, results: Object.fromEntries(peerResults), gradserveOverPeer: peerRatios },
       targets,
       skipped,

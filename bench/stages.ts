@@ -25,6 +25,7 @@ import type { withEvaluateFastPath as WithEvaluateFastPath } from '../schemas/pr
 import type { programSchemas as ProgramSchemas } from '../schemas/program.js';
 import type { DEFAULT_LIMITS as DefaultLimits } from '../schemas/limits.js';
 import type { EvaluationRunner as Runner } from '../src/evaluation/runner.js';
+import type { evaluateProgram as EvaluateProgram } from '../src/program/run.js';
 import { repositoryRoot } from './root.js';
 
 export interface StageBreakdown {
@@ -65,6 +66,7 @@ export async function measureStages(options: { build?: string; requests?: number
   const { withEvaluateFastPath } = await load<{ withEvaluateFastPath: typeof WithEvaluateFastPath }>('schemas/program_fast_path.js');
   const { programSchemas } = await load<{ programSchemas: typeof ProgramSchemas }>('schemas/program.js');
   const { DEFAULT_LIMITS } = await load<{ DEFAULT_LIMITS: typeof DefaultLimits }>('schemas/limits.js');
+  const { evaluateProgram } = await load<{ evaluateProgram: typeof EvaluateProgram }>('src/program/run.js');
   const { validatorCompiler } = await import('fastify-type-provider-zod');
 
   const requests = options.requests ?? Number(process.env.BENCH_STAGE_REQUESTS ?? 3000);
@@ -171,6 +173,8 @@ export async function measureStages(options: { build?: string; requests?: number
   const stages: Record<string, number> = {
     'body: JSON parse and prototype-key check': timeEach(50_000, () => parseJsonBody(payload)),
     'body: validation (fast path)': timeEach(50_000, () => validate(JSON.parse(payload))),
+    // Issue 15's in-process target (<= 10 µs): the whole evaluation, answer object included.
+    'evaluateProgram w1 in-process': timeEach(20_000, () => evaluateProgram(parsed as Parameters<typeof EvaluateProgram>[0], DEFAULT_LIMITS)),
     'runner: inline run (evaluate + answer JSON text)': timeEach(20_000, () => runner.answer('evaluate', { request: parsed as never, limits: DEFAULT_LIMITS })),
   };
   for (const { app } of variants) await app.close();
