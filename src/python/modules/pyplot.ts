@@ -128,8 +128,16 @@ function figureJson(f: FigureRecord): FigureJson {
   return json;
 }
 
+/** Work units charged per point drawn (a copied element is one). */
+const SVG_WORK_PER_POINT = 10;
+
 /** The figure's (first) Axes drawn by the renderer /v1/plot uses. */
 function figureSvg(a: AxesRecord): string {
+  // Drawing costs about ten times copying a point (two coordinates written as text): metered so.
+  let points = 0;
+  for (const l of a.lines) points += l.x.length;
+  for (const l of a.scatters) points += l.x.length;
+  runtime.charge(points * SVG_WORK_PER_POINT);
   return renderFigureSvg({
     lines: [...a.lines.map((l) => ({ x: l.x, y: l.y, label: l.label })), ...a.scatters.map((l) => ({ x: l.x, y: l.y, label: l.label, style: 'scatter' as const }))],
     xlabel: a.xlabel,
@@ -252,6 +260,8 @@ function copied(data: ArrayLike<number>, axes: AxesRecord | null): Float64Array 
 /** Same length and values (=== : NaN is never shared; -0 and 0 print alike in the answer and the SVG). */
 function sameValues(recorded: Float64Array, data: ArrayLike<number>): boolean {
   if (recorded.length !== data.length) return false;
+  // metered: many lines of equal length that differ late would otherwise compare for free
+  runtime.charge(recorded.length);
   for (let i = 0; i < recorded.length; i++) if (recorded[i] !== data[i]) return false;
   return true;
 }
