@@ -4,6 +4,7 @@
  * open figure that has Axes. Data is converted as matplotlib does (np.asarray): lists, ranges,
  * numpy arrays, tensors (one that requires grad fails as `.numpy()` does).
  */
+import { chargeWork } from '../../engine/meter.js';
 import { Tensor } from '../../engine/tensor.js';
 import { renderFigureSvg } from '../../plot/figure_svg.js';
 import { builtin, parseArgs } from '../builtins.js';
@@ -137,7 +138,7 @@ function figureSvg(a: AxesRecord): string {
   let points = 0;
   for (const l of a.lines) points += l.x.length;
   for (const l of a.scatters) points += l.x.length;
-  runtime.charge(points * SVG_WORK_PER_POINT);
+  chargeWork(points * SVG_WORK_PER_POINT);
   return renderFigureSvg({
     lines: [...a.lines.map((l) => ({ x: l.x, y: l.y, label: l.label })), ...a.scatters.map((l) => ({ x: l.x, y: l.y, label: l.label, style: 'scatter' as const }))],
     xlabel: a.xlabel,
@@ -247,7 +248,8 @@ function numbers(v: PyValue, what: string, axes: AxesRecord | null = null): Floa
  * lines plotted against the same x share one array: one copy, one wire array, one JSON text).
  */
 function copied(data: ArrayLike<number>, axes: AxesRecord | null): Float64Array {
-  runtime.charge(data.length);
+  // elements are work as a kernel's are (one unit each), not interpreter steps
+  chargeWork(data.length);
   if (axes !== null) {
     for (const line of axes.lines) {
       if (sameValues(line.x, data)) return line.x;
@@ -261,7 +263,7 @@ function copied(data: ArrayLike<number>, axes: AxesRecord | null): Float64Array 
 function sameValues(recorded: Float64Array, data: ArrayLike<number>): boolean {
   if (recorded.length !== data.length) return false;
   // metered: many lines of equal length that differ late would otherwise compare for free
-  runtime.charge(recorded.length);
+  chargeWork(recorded.length);
   for (let i = 0; i < recorded.length; i++) if (recorded[i] !== data[i]) return false;
   return true;
 }
