@@ -123,15 +123,18 @@ export class Interpreter {
   enter<T>(fn: () => T): T {
     const previous = active;
     active = this;
-    const previousRuntime = { call: runtime.call, charge: runtime.charge };
-    runtime.call = (f, args, kwargs) => this.call(f, args, kwargs);
+    // Module-level functions that find the active interpreter: a closure over `this` stored in the
+    // long-lived runtime object kept every run's interpreter, tensors and graph alive until a full GC.
+    const previousCall = runtime.call;
+    const previousCharge = runtime.charge;
+    runtime.call = callActive;
     runtime.charge = chargeSteps;
     try {
       return fn();
     } finally {
       active = previous;
-      runtime.call = previousRuntime.call;
-      runtime.charge = previousRuntime.charge;
+      runtime.call = previousCall;
+      runtime.charge = previousCharge;
     }
   }
 
@@ -1087,6 +1090,10 @@ function setAdd(set: PySet, item: PyValue): void {
 /** Steps charged by built-ins that walk many items (one step per item). */
 function chargeSteps(units: number): void {
   activeInterpreter().chargeSteps(units);
+}
+
+function callActive(f: PyValue, args: PyValue[], kwargs: Kwargs): PyValue {
+  return activeInterpreter().call(f, args, kwargs);
 }
 
 // ---------------------------------------------------------------- parameter binding
