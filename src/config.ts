@@ -59,7 +59,7 @@ export const EnvSchema = z.object({
   WORKERS: wholeNumber(1, 256).default(defaultWorkers).describe('Evaluation worker threads (default: CPUs - 1, at least 1)'),
   EVALUATION_BUDGET_MS: wholeNumber(10).default(5000).describe('Time one pooled evaluation may run, counted from when a worker starts it, before the worker is stopped (503 timeout)'),
   INLINE_MAX_WORK: wholeNumber(0)
-    .default(50_000)
+    .default(150_000)
     .describe('Work (measured: elements read and written, graph nodes, interpreter steps) a request may do on the event loop; past it the request re-runs in the worker pool. 0 sends everything to the pool'),
   POOL_MAX_WORK: wholeNumber(1)
     .default(100_000_000)
