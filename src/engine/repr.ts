@@ -1,3 +1,4 @@
+import { allocateBytes, asciiText, grownBytes } from './ascii_bytes.js';
 import type { Tensor } from './tensor.js';
 
 // PyTorch 1.13's `repr(tensor)` (torch/_tensor_str.py) with the default print options.
@@ -19,10 +20,28 @@ export interface ReprSuffixes {
  * items are read, so the cost does not grow with the tensor.
  */
 export function formatTensor(t: Tensor, suffixes: ReprSuffixes): string {
+  return format(t, suffixes, t.numel >= CACHED_FROM_ELEMENTS && !t.isPending);
+}
+
+/** The values a tensor's text is made of, without a tensor (the playground prints an answer's values). */
+export interface PrintableValues {
+  data: ArrayLike<number>;
+  shape: readonly number[];
+  ndim: number;
+  numel: number;
+  dtype: Tensor['dtype'];
+}
+
+/** What PyTorch prints for a tensor holding these values (never cached: there is no tensor to tie the text to). */
+export function formatValues(values: PrintableValues, suffixes: ReprSuffixes): string {
+  // the printer reads only these fields when it does not cache
+  return format(values as unknown as Tensor, suffixes, false);
+}
+
+function format(t: Tensor, suffixes: ReprSuffixes, cacheable: boolean): string {
   const indent = PREFIX.length;
   const gradFn = suffixes.gradFn || null;
   const requiresGrad = gradFn === null && suffixes.requiresGrad === true;
-  const cacheable = t.numel >= CACHED_FROM_ELEMENTS && !t.isPending;
   let cached = cacheable ? cachedContents(t) : null;
   if (cached !== null && cached.repr !== null && cached.reprGradFn === gradFn && cached.reprRequiresGrad === requiresGrad) return cached.repr;
   const suffixList: string[] = [];
@@ -275,7 +294,7 @@ const ZERO = 0x30;
  * thousands of pieces (formatting is never re-entered, so one writer serves every call).
  */
 class AsciiWriter {
-  bytes = Buffer.allocUnsafe(4096);
+  bytes = allocateBytes(4096);
   /** Bytes written so far. */
   length = 0;
 
@@ -284,12 +303,8 @@ class AsciiWriter {
   }
 
   /** Makes room for `count` more bytes and returns the bytes (write from `length` on, then advance it). */
-  reserve(count: number): Buffer {
-    if (this.length + count > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + count));
-      this.bytes.copy(grown, 0, 0, this.length);
-      this.bytes = grown;
-    }
+  reserve(count: number): Uint8Array {
+    if (this.length + count > this.bytes.length) this.bytes = grownBytes(this.bytes, this.length, this.length + count);
     return this.bytes;
   }
 
@@ -313,7 +328,7 @@ class AsciiWriter {
   }
 
   text(): string {
-    return this.bytes.toString('latin1', 0, this.length);
+    return asciiText(this.bytes, 0, this.length);
   }
 }
 

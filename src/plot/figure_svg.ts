@@ -1,4 +1,5 @@
 import { scaleLinear } from 'd3-scale';
+import { allocateBytes, asciiText, grownBytes, writeAscii } from '../engine/ascii_bytes.js';
 
 /**
  * One chart, drawn the way matplotlib draws the course's figures: lines (or
@@ -232,7 +233,7 @@ function coordinateText(hundredths: number): string {
 const DIGIT_PAIRS = new Uint8Array(200).map((_, i) => (i % 2 === 0 ? 0x30 + Math.floor(i / 20) : 0x30 + ((i - 1) / 2) % 10));
 
 /** Writes hundredths / 100 (|hundredths| < MAX_HUNDREDTHS) at `at`: `-12.5`, `3`, `0.07`; returns the end. */
-function writeHundredths(bytes: Buffer, at: number, hundredths: number): number {
+function writeHundredths(bytes: Uint8Array, at: number, hundredths: number): number {
   // int32 arithmetic from here (|hundredths| < MAX_HUNDREDTHS < 2^31)
   let magnitude = hundredths | 0;
   if (magnitude < 0) {
@@ -267,27 +268,23 @@ function writeHundredths(bytes: Buffer, at: number, hundredths: number): number 
 
 /** ASCII text written as bytes and decoded once (a figure is one string, not its pieces joined). */
 class SvgWriter {
-  bytes = Buffer.allocUnsafe(1 << 15);
+  bytes = allocateBytes(1 << 15);
   /** Bytes written so far. */
   at = 0;
 
   /** The bytes, with room for `count` more after `at` (write from `at`, then advance it). */
-  room(count: number): Buffer {
-    if (this.at + count > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + count));
-      this.bytes.copy(grown, 0, 0, this.at);
-      this.bytes = grown;
-    }
+  room(count: number): Uint8Array {
+    if (this.at + count > this.bytes.length) this.bytes = grownBytes(this.bytes, this.at, this.at + count);
     return this.bytes;
   }
 
   /** ASCII text (escapeXml's, numbers, markup). */
   text(text: string): void {
-    this.at += this.room(text.length).write(text, this.at, 'latin1');
+    this.at += writeAscii(this.room(text.length), text, this.at);
   }
 
   toString(): string {
-    return this.bytes.toString('latin1', 0, this.at);
+    return asciiText(this.bytes, 0, this.at);
   }
 }
 

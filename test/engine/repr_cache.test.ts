@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withAllocationLimits } from '../../src/engine/dtype.js';
-import { formatTensor } from '../../src/engine/repr.js';
+import { formatTensor, formatValues } from '../../src/engine/repr.js';
 import { Tensor } from '../../src/engine/tensor.js';
 import { DEFAULT_RUN_LIMITS, NotebookSession } from '../../src/python/run.js';
 import { referenceFormatTensor } from './repr_reference.js';
@@ -82,5 +82,16 @@ describe("a tensor's repr is formatted once while it is unchanged", () => {
         expect(answer.stdout).toBe(freshRepr(x) + '\n');
       }
     });
+  });
+});
+
+describe('values printed without a tensor (the playground prints an answer grad)', () => {
+  it('formatValues gives the tensor text for long values too, with nothing to cache them by', () => {
+    for (const n of [3, 64, 200, 1000]) {
+      const data = ramp(n);
+      const values = { data, shape: [n], ndim: 1, numel: n, dtype: 'float32' as const };
+      expect(formatValues(values, {})).toBe(formatTensor(new Tensor(data.slice(), [n]), {}));
+      expect(formatValues({ ...values, data: data.map((v) => v * 2) }, {})).toBe(formatTensor(new Tensor(data.map((v) => v * 2), [n]), {}));
+    }
   });
 });

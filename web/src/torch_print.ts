@@ -1,5 +1,4 @@
-import { formatTensor } from '../../src/engine/repr.js';
-import type { Tensor } from '../../src/engine/tensor.js';
+import { formatValues, type PrintableValues } from '../../src/engine/repr.js';
 
 /** A number on the wire: non-finite values travel as strings. */
 export type WireNumber = number | 'NaN' | 'Infinity' | '-Infinity';
@@ -20,7 +19,6 @@ export function gradRepr(grad: Nested | null | undefined, shape: readonly number
   const flat: WireNumber[] = Array.isArray(grad) ? ((grad as unknown[]).flat(shape.length) as WireNumber[]) : [grad];
   const data = dtype === 'float64' ? new Float64Array(flat.length) : new Float32Array(flat.length);
   for (let i = 0; i < flat.length; i++) data[i] = fromWire(flat[i]);
-  // The printer reads only these fields of a tensor.
-  const values = { data, shape: [...shape], ndim: shape.length, numel: flat.length, dtype: dtype ?? 'float32' };
-  return formatTensor(values as unknown as Tensor, {});
+  const values = { data, shape: [...shape], ndim: shape.length, numel: flat.length, dtype: (dtype ?? 'float32') as PrintableValues['dtype'] };
+  return formatValues(values, {});
 }
