@@ -5,6 +5,7 @@ import type { CheckAnswer, CheckEntry, CheckRequest, Expectations } from '../../
 import type { Limits } from '../../schemas/limits.js';
 import type { EvaluateRequest } from '../../schemas/program.js';
 import { type NestedNumbers, shapeOfNested } from '../../schemas/tensor.js';
+import { chargeWork } from '../engine/meter.js';
 import { ProblemError, toProblem } from '../errors.js';
 import { buildInputs } from '../program/inputs.js';
 import { flattenInto, toNested } from '../program/wire.js';
@@ -104,6 +105,9 @@ function cannotRun(error: ProblemError, point: number): CheckAnswer {
 
 type Inputs = EvaluateRequest['inputs'];
 
+/** Work units charged per random input value (a unit is a few ns of kernel work; a value costs ~30 of them). */
+const WORK_PER_RANDOM_VALUE = 32;
+
 /** The given inputs, then `count` random points with the same names, shapes, dtypes and requires_grad. */
 function pointInputs(request: CheckRequest, limits: Limits): Inputs[] {
   const given = request.submission.inputs;
@@ -116,6 +120,8 @@ function pointInputs(request: CheckRequest, limits: Limits): Inputs[] {
   for (let p = 0; p < count; p++) {
     const inputs: Inputs = {};
     for (const [name, t] of templates) {
+      // metered before it is made: drawing a value and writing it into nested arrays is ~100 ns
+      chargeWork(t.numel * WORK_PER_RANDOM_VALUE);
       const random = t.detach();
       for (let i = 0; i < random.numel; i++) random.data[i] = low + (high - low) * uniformFloat64(rng);
       inputs[name] = { data: toNested(random), dtype: t.dtype, requires_grad: t.requiresGrad } as Inputs[string];
