@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import { WorkLimitExceeded, workDone } from '../engine/meter.js';
 import { ProblemError } from '../errors.js';
 import { performTask, type TaskInputBase, type TaskKind, type TaskOutcome } from './tasks.js';
+import { warmUp } from './warm_up.js';
 
 export interface WorkerTask {
   kind: TaskKind;
@@ -21,8 +22,11 @@ export interface WorkerTask {
  * rejects (a 500).
  */
 export default async function runTask(task: WorkerTask | { warm: true }): Promise<TaskOutcome | null | ReturnType<typeof Piscina.move>> {
-  // Warming up (EvaluationRunner.warm): the thread has loaded this module, which is all it needs.
-  if ('warm' in task) return null;
+  // Warming up (EvaluationRunner.warm): the thread has loaded this module; the warm-up set makes its code fast.
+  if ('warm' in task) {
+    warmUp();
+    return null;
+  }
   const { kind, input, workLimit, started, answerAsBytes } = task;
   started?.postMessage(null);
   started?.close();
