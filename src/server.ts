@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { warmUp } from './evaluation/warm_up.js';
 import { loggerOptions } from './plugins/request_log.js';
 
 /** Process entry: configuration, listen, graceful close. Everything else is in buildApp. */
@@ -15,6 +16,9 @@ function configuration() {
 }
 
 const config = configuration();
+// The inline path's code made fast before anything measures the event loop: the warm-up blocks it
+// for a second or two, which the load shedding would otherwise read as overload (src/evaluation/warm_up.ts).
+warmUp();
 const app = await buildApp({
   limits: config.limits,
   logger: loggerOptions(config.logLevel),
@@ -31,7 +35,7 @@ closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log }, async ({ sign
   app.log.info('closed');
 });
 
-// Every worker thread started before traffic, so no request waits for one to boot.
+// Every worker thread started and warmed before traffic, so no request waits for one to boot.
 await app.ready();
 await app.evaluation.warm();
 await app.listen({ port: config.port, host: config.host });

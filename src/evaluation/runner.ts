@@ -6,7 +6,6 @@ import type { EvaluationConfig } from '../config.js';
 import { WorkLimitExceeded, workDone } from '../engine/meter.js';
 import { type ProblemCode, ProblemError, type ProblemExtras } from '../errors.js';
 import { performTaskNow, refuseAnswerBeforeRunning, type TaskInput, type TaskKind, type TaskOutcome, type TaskResult, taskOf } from './tasks.js';
-import { warmUp } from './warm_up.js';
 import type { WorkerTask } from './worker.js';
 
 export type RunMode = 'inline' | 'pool';
@@ -291,16 +290,14 @@ export class EvaluationRunner {
   }
 
   /**
-   * Starts every worker thread and waits until each has run the warm-up set, and runs it on
-   * this thread: a server does this before it takes traffic, so a thread's start-up never
-   * counts as time a request waited in the queue, and no request runs on cold code.
+   * Starts every worker thread and waits until each has run the warm-up set (src/evaluation/warm_up.ts):
+   * a server does this before it takes traffic, so a thread's start-up never counts as time a
+   * request waited in the queue, and no pooled request runs on cold code. (The main thread warms
+   * before the app is built: server.ts.)
    */
   async warm(): Promise<void> {
     const pool = this.ensurePool();
-    const workers = Promise.all(Array.from({ length: this.config.workers }, () => pool.run({ warm: true })));
-    // the main thread's inline path too, while the workers warm theirs (src/evaluation/warm_up.ts)
-    warmUp();
-    await workers;
+    await Promise.all(Array.from({ length: this.config.workers }, () => pool.run({ warm: true })));
   }
 
   private ensurePool(): Piscina {
