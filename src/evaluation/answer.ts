@@ -1,6 +1,7 @@
 import type { Limits } from '../../schemas/limits.js';
 import { chargeWork } from '../engine/meter.js';
 import { ProblemError } from '../errors.js';
+import { AnswerOverLimit } from '../python/answer_json.js';
 
 /**
  * The answer size limit (maxAnswerBytes). An answer is refused as early as its
@@ -32,21 +33,28 @@ export function refuseAnswerOf(elements: number, encoding: AnswerEncoding | unde
 }
 
 /**
- * The answer as JSON text (JSON.stringify's, or `write`'s equal text), refused when it is longer than maxAnswerBytes.
- * (Text of at most a third of the limit in UTF-16 units fits whatever its characters.)
+ * The answer as JSON text (JSON.stringify's, or `write`'s equal text or its UTF-8 bytes), refused
+ * when it is longer than maxAnswerBytes. (Text of at most a third of the limit in UTF-16 units fits
+ * whatever its characters.)
  */
-export function serializeAnswer(answer: unknown, maxAnswerBytes: number, hint?: string, write: (answer: unknown) => string = JSON.stringify): string {
-  let text: string;
+export function serializeAnswer(
+  answer: unknown,
+  maxAnswerBytes: number,
+  hint?: string,
+  write: (answer: unknown, maxBytes: number) => string | Uint8Array = (value) => JSON.stringify(value),
+): string | Uint8Array {
+  let written: string | Uint8Array;
   try {
-    text = write(answer);
+    written = write(answer, maxAnswerBytes);
   } catch (error) {
+    if (error instanceof AnswerOverLimit) throw answerTooLarge(`more than ${maxAnswerBytes} bytes`, maxAnswerBytes, hint);
     // "Invalid string length": longer than any string V8 can hold.
     if (error instanceof RangeError) throw answerTooLarge('longer than a JavaScript string can be', maxAnswerBytes, hint);
     throw error;
   }
-  const bytes = text.length <= maxAnswerBytes / 3 ? text.length : Buffer.byteLength(text);
+  const bytes = typeof written !== 'string' ? written.length : written.length <= maxAnswerBytes / 3 ? written.length : Buffer.byteLength(written);
   if (bytes > maxAnswerBytes) throw answerTooLarge(`${bytes} bytes`, maxAnswerBytes, hint);
-  return text;
+  return written;
 }
 
 /** What an evaluate answer reads of each tensor it reports. */

@@ -148,7 +148,7 @@ export class EvaluationRunner {
       if (inlineLimit > 0) {
         const before = workDone();
         try {
-          const result = performTaskNow(kind, input, inlineLimit);
+          const result = performTaskNow(kind, input, inlineLimit, { answerAsBytes: options.answerAsBytes });
           work = workDone() - before;
           this.measured(kind, 'inline', 'ok', started, work, options);
           return { ...result, mode: 'inline' };

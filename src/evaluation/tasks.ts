@@ -11,7 +11,7 @@ import type { PlotSeries } from '../plot/sample.js';
 import { samplePlot } from '../plot/sample.js';
 import { inputElements } from '../program/inputs.js';
 import { evaluateProgram } from '../program/run.js';
-import { answerJson } from '../python/answer_json.js';
+import { answerJsonBytes, ownAnswerBytes, releaseAnswerBytes } from '../python/answer_json.js';
 import { type RunAnswer, runLimitsOf, runNotebook } from '../python/run.js';
 import { type AnswerEncoding, refuseAnswerOf, serializeAnswer } from './answer.js';
 
@@ -37,8 +37,11 @@ export interface TaskDefinition<Input extends TaskInputBase, Answer> {
   answerValues?(input: Input): { elements: number; encoding?: AnswerEncoding; bytesPerElement: number };
   /** Never inline: part of the task is work the meter does not see (plot's rendering). */
   pooledOnly?: boolean;
-  /** Writes the answer's JSON text (default JSON.stringify; a writer must give the same text). */
-  json?(answer: Answer): string;
+  /**
+   * Writes the answer's JSON text, or its UTF-8 bytes (default JSON.stringify; a writer must give
+   * the same text), within maxBytes (a RangeError past it).
+   */
+  json?(answer: Answer, maxBytes: number): string | Uint8Array;
 }
 
 /** Every task input carries the request's limits (maxAnswerBytes among them). */
@@ -150,8 +153,8 @@ export const TASKS = {
   // Notebook cells through the Python interpreter: student errors are part of the answer.
   run: {
     run: ({ request, limits }: RunTask): RunAnswer => runNotebook(request.cells, runLimitsOf(limits)),
-    // JSON.stringify's text, each long array of numbers written once (plotted x, then the tensor in variables)
-    json: answerJson,
+    // JSON.stringify's text as bytes, each long array of numbers written once (plotted x, then the tensor in variables)
+    json: answerJsonBytes,
   } satisfies TaskDefinition<RunTask, RunAnswer>,
 
   // A notebook, then its hidden tests (each in a copy of its namespace) and comparisons with the reference.
@@ -200,7 +203,9 @@ export function refuseAnswerBeforeRunning(kind: TaskKind, input: TaskInputBase):
 export async function performTask(kind: TaskKind, input: TaskInputBase, workLimit: number, options: { answerAsBytes?: boolean } = {}): Promise<TaskResult> {
   const task = taskOf(kind);
   if (!task.render) {
-    const result = performTaskNow(kind, input, workLimit);
+    const result = performTaskNow(kind, input, workLimit, options);
+    // bytes of their own, which the worker moves to the main thread
+    if (result.bytes) return { ...result, bytes: ownAnswerBytes(result.bytes) };
     if (!options.answerAsBytes || result.text.length < ANSWER_AS_BYTES_FROM) return result;
     const bytes = new Uint8Array(Buffer.byteLength(result.text));
     Buffer.from(bytes.buffer).write(result.text, 'utf8');
@@ -210,12 +215,22 @@ export async function performTask(kind: TaskKind, input: TaskInputBase, workLimi
   return { ...(await task.render(answer, input)), work };
 }
 
-/** performTask for a task without a render step, answered synchronously (the runner's inline path). */
-export function performTaskNow(kind: TaskKind, input: TaskInputBase, workLimit: number): TaskResult {
+/**
+ * performTask for a task without a render step, answered synchronously (the runner's inline path).
+ * A task whose writer gives bytes answers with them when the caller only sends the answer
+ * (`answerAsBytes`; reused memory: the caller gives it back with releaseAnswerBytes once sent),
+ * else with their text.
+ */
+export function performTaskNow(kind: TaskKind, input: TaskInputBase, workLimit: number, options: { answerAsBytes?: boolean } = {}): TaskResult {
   const task = taskOf(kind);
   if (task.render) throw new Error(`${kind} renders its answer: run it with performTask`);
   const { value: answer, work } = withWorkMeter(workLimit, () => task.run(input));
-  return { text: serializeAnswer(answer, input.limits.maxAnswerBytes, undefined, task.json), contentType: 'json', work };
+  const written = serializeAnswer(answer, input.limits.maxAnswerBytes, undefined, task.json);
+  if (typeof written === 'string') return { text: written, contentType: 'json', work };
+  if (options.answerAsBytes) return { text: '', bytes: written, contentType: 'json', work };
+  const text = Buffer.from(written.buffer, written.byteOffset, written.byteLength).toString('utf8');
+  releaseAnswerBytes(written);
+  return { text, contentType: 'json', work };
 }
 
 /** What crosses the thread boundary: errors travel as data, since classes do not survive structured clone. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EvaluationConfig } from '../config.js';
+import { releaseAnswerBytes } from '../python/answer_json.js';
 import { EvaluationRunner, type RunOptions, type RunResult } from '../evaluation/runner.js';
 import type { TaskInput, TaskKind } from '../evaluation/tasks.js';
 
@@ -89,7 +90,24 @@ export function answerTask<K extends TaskKind>(request: FastifyRequest, reply: F
 function sendAnswer(request: FastifyRequest, reply: FastifyReply, kind: TaskKind, result: RunResult): void {
   recordWork(request, result);
   if (result.details) request.log.info(result.details, `${kind} rendered`);
-  // A big answer made in a worker arrives as bytes in shared memory: written out without a copy.
-  const body = result.bytes ? Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength) : result.text;
-  reply.type(CONTENT_TYPES[result.contentType]).send(body);
+  const { bytes } = result;
+  if (bytes) {
+    // Bytes moved from a worker, or written inline into reused memory, given back once the socket has written them.
+    reply.raw.once('finish', () => releaseAnswerBytes(bytes));
+    reply.type(CONTENT_TYPES[result.contentType]).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return;
+  }
+  reply.type(CONTENT_TYPES[result.contentType]).send(answerBody(result.text));
+}
+
+/** Answers longer than this are sent as bytes made once (see answerBody). */
+const BYTES_FROM_LENGTH = 16 * 1024;
+
+/**
+ * The body to send for an answer's text. A long answer (a notebook's is ~160 kB, written piece by
+ * piece) is encoded once into a Buffer: handed to the socket as a string, it was flattened for its
+ * Content-Length and encoded again for the write, ~0.65 ms more per 160 kB on this VM.
+ */
+export function answerBody(text: string): string | Buffer {
+  return text.length > BYTES_FROM_LENGTH ? Buffer.from(text, 'utf8') : text;
 }

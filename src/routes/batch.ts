@@ -8,7 +8,7 @@ import type { Limits } from '../../schemas/limits.js';
 import { EvaluateAnswer, programSchemas } from '../../schemas/program.js';
 import { runBatch } from '../grading/batch.js';
 import type { TaskInput } from '../evaluation/tasks.js';
-import { runEvaluation } from '../plugins/evaluation.js';
+import { answerBody, runEvaluation } from '../plugins/evaluation.js';
 import { jsonAnswer, PROBLEM_ANSWERS, problemAnswer } from '../../schemas/responses.js';
 
 /** A batch's own problems (an item's failure, 422 included, is its entry in a 200). */
@@ -52,7 +52,7 @@ export const batchRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
         maxNesting: MAX_BODY_NESTING,
       },
     );
-    reply.type('application/json; charset=utf-8').send(text);
+    reply.type('application/json; charset=utf-8').send(answerBody(text));
   };
 
   app.post('/v1/evaluate/batch', {

@@ -8,7 +8,7 @@ import { RunRequest } from '../../schemas/run.js';
 import { ProblemError } from '../errors.js';
 import type { GradeJob, ReferenceValues } from '../grading/grade.js';
 import { runBatch } from '../grading/batch.js';
-import { answerTask, runEvaluation } from '../plugins/evaluation.js';
+import { answerBody, answerTask, runEvaluation } from '../plugins/evaluation.js';
 import { PythonSyntaxError } from '../python/parser.js';
 import { parseCached } from '../python/run.js';
 import { jsonAnswer, PROBLEM_ANSWERS, problemAnswer } from '../../schemas/responses.js';
@@ -153,7 +153,7 @@ export const gradeRoutes: FastifyPluginAsyncZod<{ limits: Limits }> = async (app
         },
       );
       // The items' texts are sent as their tasks made them (no second serialization).
-      (reply as FastifyReply).type('application/json; charset=utf-8').send(text);
+      (reply as FastifyReply).type('application/json; charset=utf-8').send(answerBody(text));
     },
   });
 };

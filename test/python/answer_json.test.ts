@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { answerJson } from '../../src/python/answer_json.js';
+import { AnswerOverLimit, answerJson, answerJsonBytes, ownAnswerBytes, releaseAnswerBytes } from '../../src/python/answer_json.js';
 import { runNotebook } from '../../src/python/run.js';
 
 const cases = (JSON.parse(readFileSync(new URL('../conformance/notebooks.json', import.meta.url), 'utf8')) as { cases: { name: string; request: { cells?: string[] } }[] }).cases;
@@ -38,5 +38,69 @@ describe('answerJson writes what JSON.stringify writes', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+const utf8 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+
+describe('answerJsonBytes writes the UTF-8 of the same text into reused memory', () => {
+  it("on every conformance notebook's answer", () => {
+    for (const c of cases) {
+      if (!c.request.cells) continue;
+      const answer = runNotebook(c.request.cells);
+      const bytes = answerJsonBytes(answer);
+      expect(utf8(bytes), c.name).toBe(JSON.stringify(answer));
+      releaseAnswerBytes(bytes);
+    }
+  });
+
+  it('on text beyond ASCII (each UTF-16 unit up to three bytes, lone surrogates escaped as JSON.stringify does)', () => {
+    const data = { s: 'x²·∂y/∂x = 2x 🙂', lone: '\ud800', many: Array.from({ length: 100 }, (_, i) => `é${i}`) };
+    const bytes = answerJsonBytes(data);
+    expect(utf8(bytes)).toBe(JSON.stringify(data));
+    expect(bytes.length).toBe(Buffer.byteLength(JSON.stringify(data)));
+    releaseAnswerBytes(bytes);
+  });
+
+  it('grows past its first buffer for a large answer', () => {
+    const data = { values: Array.from({ length: 100_000 }, (_, i) => i / 7) };
+    const bytes = answerJsonBytes(data);
+    expect(utf8(bytes)).toBe(JSON.stringify(data));
+    releaseAnswerBytes(bytes);
+  });
+
+  it('reuses memory only once it is given back, and never memory still lent', () => {
+    const first = answerJsonBytes({ a: 'first' });
+    const second = answerJsonBytes({ a: 'second' });
+    expect(first.buffer).not.toBe(second.buffer);
+    expect(utf8(first)).toBe('{"a":"first"}');
+    releaseAnswerBytes(first);
+    releaseAnswerBytes(first); // a second release of the same view is ignored
+    const third = answerJsonBytes({ a: 'third' });
+    expect(third.buffer).toBe(first.buffer);
+    const fourth = answerJsonBytes({ a: 'fourth' });
+    expect(fourth.buffer).not.toBe(first.buffer);
+    expect(utf8(second)).toBe('{"a":"second"}');
+    expect(utf8(third)).toBe('{"a":"third"}');
+    for (const bytes of [second, third, fourth]) releaseAnswerBytes(bytes);
+  });
+
+  it('gives bytes of their own on request, and gives the reused memory back', () => {
+    const lent = answerJsonBytes({ a: [1, 2, 3] });
+    const own = ownAnswerBytes(lent);
+    expect(own.buffer).not.toBe(lent.buffer);
+    expect(own.buffer.byteLength).toBe(own.length);
+    expect(utf8(own)).toBe('{"a":[1,2,3]}');
+    const next = answerJsonBytes({});
+    expect(next.buffer).toBe(lent.buffer);
+    releaseAnswerBytes(next);
+  });
+
+  it('stops writing past maxBytes', () => {
+    const data = { values: Array.from({ length: 10_000 }, (_, i) => i) };
+    expect(() => answerJsonBytes(data, 1000)).toThrow(AnswerOverLimit);
+    const exact = JSON.stringify({ a: 1 });
+    expect(utf8(answerJsonBytes({ a: 1 }, exact.length))).toBe(exact);
+    expect(() => answerJsonBytes({ a: 1 }, exact.length - 1)).toThrow(AnswerOverLimit);
   });
 });
