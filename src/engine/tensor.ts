@@ -11,27 +11,32 @@ export interface PendingValues {
   materialize(target: Tensor): void;
 }
 
+/** Shared by every tensor that reads no storage while pending (never pushed to: addReader gives a tensor its own array). */
+const NO_STORAGES: TensorStorage[] = [];
+
 /** The memory a tensor and its views share (PyTorch's Storage). */
 export class TensorStorage {
   /** The values; null while the owning tensor's values are pending. */
   buffer: Storage | null;
   /** Bumped by every write: a view's contiguous copy of an older generation is stale. */
   generation = 0;
-  /** Pending results that read this storage: computed before anything writes it. */
-  readers: WeakRef<Tensor>[] | null = null;
+  /**
+   * Pending results that read this storage: computed before anything writes it. Held strongly: a
+   * WeakRef keeps its target alive until the end of the current job, and a run is one job, so
+   * WeakRefs kept every result of a run (and its buffer) alive until the run ended. A result
+   * leaves the set when it is computed (Tensor.fulfil).
+   */
+  readers: Set<Tensor> | null = null;
 
   constructor(buffer: Storage | null) {
     this.buffer = buffer;
   }
 
-  /** Remembers that the pending `reader` reads this storage (fusion.ts). */
+  /** Remembers that the pending `reader` reads this storage (fusion.ts), until it is computed. */
   addReader(reader: Tensor): void {
-    const readers = (this.readers ??= []);
-    readers.push(new WeakRef(reader));
-    // Drop computed and collected readers now and then, so the list stays short.
-    if (readers.length >= 64 && (readers.length & (readers.length - 1)) === 0) {
-      this.readers = readers.filter((ref) => ref.deref()?.isPending === true);
-    }
+    (this.readers ??= new Set()).add(reader);
+    if (reader.readsFrom === NO_STORAGES) reader.readsFrom = [this];
+    else reader.readsFrom.push(this);
   }
 
   /** Computes every pending result that still reads this storage (before it is written). */
@@ -39,10 +44,7 @@ export class TensorStorage {
     const readers = this.readers;
     if (readers === null) return;
     this.readers = null;
-    for (const ref of readers) {
-      const reader = ref.deref();
-      if (reader !== undefined && reader.isPending) void reader.data;
-    }
+    for (const reader of readers) if (reader.isPending) void reader.data;
   }
 }
 
@@ -70,6 +72,8 @@ export class Tensor {
   private copyGeneration = -1;
   /** How the values will be computed, until they are (then null). */
   pending: PendingValues | null = null;
+  /** The storages whose reader sets hold this tensor while it is pending (TensorStorage.addReader). */
+  readsFrom: TensorStorage[] = NO_STORAGES;
   shape: readonly number[];
   /** Row-major strides for a tensor that owns its storage, computed when first asked for (most never are). */
   private ownStrides: readonly number[] | null = null;
@@ -175,6 +179,10 @@ export class Tensor {
     this.storage.buffer = values;
     this.direct = values;
     this.pending = null;
+    if (this.readsFrom.length > 0) {
+      for (const storage of this.readsFrom) storage.readers?.delete(this);
+      this.readsFrom = NO_STORAGES;
+    }
   }
 
   /** Elements to step in the storage per index of each dim. */

@@ -135,6 +135,25 @@ describe('pending values', () => {
     expect(Array.from(fused.x.grad?.data ?? [])).toEqual(Array.from(eager.x.grad?.data ?? []));
   });
 
+  it('are known to the storages they read until they are computed, and then forgotten (nothing keeps a computed result alive)', () => {
+    setFusionMinElements(1);
+    const x = new Tensor(Float32Array.of(1, 2, 3), [3]);
+    const w = new Tensor(Float32Array.of(4, 5, 6), [3]);
+    const y = mul(x, w);
+    const z = add(x, 1);
+    expect([...(x.storage.readers ?? [])]).toEqual([y, z]);
+    expect([...(w.storage.readers ?? [])]).toEqual([y]);
+    expect(Array.from(y.data)).toEqual([4, 10, 18]);
+    expect([...(x.storage.readers ?? [])]).toEqual([z]);
+    expect(w.storage.readers?.size).toBe(0);
+    expect(y.readsFrom).toEqual([]);
+    // writing x computes z first (it keeps the values it was made from), then z is forgotten too
+    x.write(Float32Array.of(0, 0, 0));
+    expect(z.isPending).toBe(false);
+    expect(x.storage.readers).toBe(null);
+    expect(Array.from(z.data)).toEqual([2, 3, 4]);
+  });
+
   it('are counted against the allocation limits when they are created', async () => {
     setFusionMinElements(1);
     const { withAllocationLimits } = await import('../../src/engine/dtype.js');
