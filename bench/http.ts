@@ -97,6 +97,8 @@ const answers: Record<string, string> = {};
 const gradserveResults = new Map<string, Measurement>();
 const skipped: Record<string, string> = {};
 let notebookLatency: SequentialLatency | undefined;
+/** The same with fetch as the client (undici's own work on a 160 kB answer included). */
+let notebookLatencyFetch: SequentialLatency | undefined;
 let notebookThroughput: Measurement | undefined;
 
 try {
@@ -113,6 +115,7 @@ try {
   }
   if (withNotebook) {
     notebookLatency = await sequentialLatency('http://127.0.0.1:3400/v1/run', notebookBody, 200, 50);
+    notebookLatencyFetch = await sequentialLatency('http://127.0.0.1:3400/v1/run', notebookBody, 200, 50, 'fetch');
     notebookThroughput = await measure('http://127.0.0.1:3400/v1/run', { connections: NOTEBOOK_CONNECTIONS }, notebookBody);
     console.error(`gradserve notebook: ${notebookLatency.medianMs} ms median alone, ${notebookThroughput.requestsPerSecond} req/s`);
   }
@@ -248,7 +251,8 @@ if (notebookLatency && freshNotebook) {
 
 console.log(`\nnotebook (lab, ${notebookCells.length} cells)`);
 if (notebookInProcess) console.log(`  in-process runNotebook: median ${notebookInProcess.medianMicroseconds} µs, p90 ${notebookInProcess.p90Microseconds} µs (${notebookInProcess.runs} runs)`);
-if (notebookLatency) console.log(`  POST /v1/run one at a time: median ${notebookLatency.medianMs} ms, p90 ${notebookLatency.p90Ms} ms (${notebookLatency.requests} requests)`);
+if (notebookLatency) console.log(`  POST /v1/run one at a time: median ${notebookLatency.medianMs} ms, p90 ${notebookLatency.p90Ms} ms (${notebookLatency.requests} requests, node:http client)`);
+if (notebookLatencyFetch) console.log(`  POST /v1/run one at a time with fetch as the client: median ${notebookLatencyFetch.medianMs} ms, p90 ${notebookLatencyFetch.p90Ms} ms`);
 if (notebookThroughput) console.log(`  POST /v1/run, ${NOTEBOOK_CONNECTIONS} connections: ${notebookThroughput.requestsPerSecond.toFixed(0)} req/s, p50 ${notebookThroughput.p50Ms} ms, p99 ${notebookThroughput.p99Ms} ms`);
 if (freshNotebook) console.log(`  fresh ${PYTHON} + torch: median ${freshNotebook.medianMs} ms (${freshNotebook.runs} runs, ${freshNotebook.minMs}..${freshNotebook.maxMs})`);
 if (peerResults.size > 0) {
@@ -284,7 +288,7 @@ writeFileSync(
       gradserveLogLevel: 'warn',
       loadAverage: loadavg().map((l) => round(l)),
       results: rows,
-      notebook: { cells: notebookCells.length, inProcess: notebookInProcess, http: notebookLatency, httpThroughput: notebookThroughput && { connections: NOTEBOOK_CONNECTIONS, ...notebookThroughput }, freshPython: freshNotebook },
+      notebook: { cells: notebookCells.length, inProcess: notebookInProcess, http: notebookLatency, httpWithFetch: notebookLatencyFetch, httpThroughput: notebookThroughput && { connections: NOTEBOOK_CONNECTIONS, ...notebookThroughput }, freshPython: freshNotebook },
       stages,
       mainThread,
       pythonPeer: { command: `${PYTHON} bench/python/peer_server.py (FastAPI + uvicorn + torch, one process)`, results: Object.fromEntries(peerResults), gradserveOverPeer: peerRatios },

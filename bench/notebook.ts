@@ -3,6 +3,7 @@
  * conformance case seed/whole-notebook, 19 cells), in-process and one request at a time.
  */
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -59,20 +60,58 @@ export interface SequentialLatency {
   status: number;
 }
 
-/** One request at a time (no queueing behind other requests): the latency one user sees. */
-export async function sequentialLatency(url: string, body: string, requests: number, warmup: number): Promise<SequentialLatency> {
+/**
+ * One request at a time (no queueing behind other requests): the latency one user sees, from the
+ * request's first byte written to the answer's last byte read. The client is thin, as autocannon
+ * is: node:http on one kept-alive socket (`fetch`, undici in this benchmark's own process, adds
+ * ~1.4 ms of client work per 160 kB answer here; it is measured too, as `client: 'fetch'`).
+ */
+export async function sequentialLatency(url: string, body: string, requests: number, warmup: number, client: 'node:http' | 'fetch' = 'node:http'): Promise<SequentialLatency> {
   const times: number[] = [];
   let status = 0;
-  for (let i = 0; i < warmup + requests; i++) {
-    const start = performance.now();
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    await response.arrayBuffer();
-    status = response.status;
-    if (status !== 200) throw new Error(`${url} answered ${status}`);
-    if (i >= warmup) times.push(performance.now() - start);
+  const post: Post = client === 'fetch' ? postWithFetch : postWithNodeHttp(url);
+  try {
+    for (let i = 0; i < warmup + requests; i++) {
+      const start = performance.now();
+      status = await post(url, body);
+      if (status !== 200) throw new Error(`${url} answered ${status}`);
+      if (i >= warmup) times.push(performance.now() - start);
+    }
+  } finally {
+    post.close?.();
   }
   times.sort((a, b) => a - b);
   return { requests, medianMs: round(times[Math.floor(requests / 2)]), p90Ms: round(times[Math.floor(requests * 0.9)]), status };
+}
+
+type Post = ((url: string, body: string) => Promise<number>) & { close?: () => void };
+
+async function postWithFetch(url: string, body: string): Promise<number> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+function postWithNodeHttp(url: string): Post {
+  const target = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const post: Post = (_url, body) => {
+    const payload = Buffer.from(body);
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+        (response) => {
+          response.on('data', () => {});
+          response.on('end', () => resolve(response.statusCode ?? 0));
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(payload);
+    });
+  };
+  post.close = () => agent.destroy();
+  return post;
 }
 
 export function round(v: number): number {

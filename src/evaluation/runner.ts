@@ -7,6 +7,7 @@ import { WorkLimitExceeded, workDone } from '../engine/meter.js';
 import { type ProblemCode, ProblemError, type ProblemExtras } from '../errors.js';
 import { performTaskNow, refuseAnswerBeforeRunning, type TaskInput, type TaskKind, type TaskOutcome, type TaskResult, taskOf } from './tasks.js';
 import type { WorkerTask } from './worker.js';
+import { releaseAnswerBytes } from '../python/answer_json.js';
 
 export type RunMode = 'inline' | 'pool';
 export type RunOutcome = 'ok' | 'problem' | 'timeout' | 'shed' | 'cancelled' | 'error';
@@ -61,6 +62,8 @@ interface PoolLimits extends PoolTimes {
 /** A task's answer, where it ran and the work it took. */
 export interface RunResult extends TaskResult {
   mode: RunMode;
+  /** For an answer as `bytes` (in reused memory): gives the memory back; call it once they are sent. */
+  release?: () => void;
 }
 
 /** The client closed the request before its answer: the evaluation was cancelled and nothing is sent. */
@@ -93,9 +96,11 @@ export class EvaluationRunner {
   private inPool = 0;
   /** Pooled tasks a worker has started and not yet settled. */
   private running = 0;
+  private readonly slabs: AnswerSlabs;
 
   constructor(config: EvaluationConfig) {
     this.config = config;
+    this.slabs = new AnswerSlabs(config.workers);
   }
 
   onMeasured(listener: (m: Measurement) => void): void {
@@ -151,7 +156,8 @@ export class EvaluationRunner {
           const result = performTaskNow(kind, input, inlineLimit, { answerAsBytes: options.answerAsBytes });
           work = workDone() - before;
           this.measured(kind, 'inline', 'ok', started, work, options);
-          return { ...result, mode: 'inline' };
+          const { bytes } = result;
+          return bytes ? { ...result, mode: 'inline', release: () => releaseAnswerBytes(bytes) } : { ...result, mode: 'inline' };
         } catch (error) {
           work = workDone() - before;
           if (!(error instanceof WorkLimitExceeded)) throw error;
@@ -221,7 +227,7 @@ export class EvaluationRunner {
     signal: AbortSignal | undefined,
     answerAsBytes: boolean,
     onWork: (work: number) => void,
-  ): Promise<TaskResult> {
+  ): Promise<Omit<RunResult, 'mode'>> {
     if (this.closed) throw new ProblemError('overloaded', 'the service is shutting down');
     if (signal?.aborted) throw new EvaluationCancelled();
     // Counted here rather than left to piscina, whose queue bound counts threads still starting as room.
@@ -266,8 +272,11 @@ export class EvaluationRunner {
     signal?.addEventListener('abort', onClientGone, { once: true });
     let outcome: TaskOutcome;
     this.inPool += 1;
+    // A big answer comes back in shared memory when the caller only sends it. A task stopped while its worker
+    // may still write the slab drops it (never lent again).
+    const slab = answerAsBytes ? this.slabs.lend((input as WorkerTask['input']).limits.maxAnswerBytes) : undefined;
     try {
-      const task: WorkerTask = { kind, input: input as WorkerTask['input'], workLimit, started: startedInWorker, answerAsBytes };
+      const task: WorkerTask = { kind, input: input as WorkerTask['input'], workLimit, started: startedInWorker, answerSlab: slab };
       outcome = await pool.run(task, { signal: controller.signal, transferList: [startedInWorker] });
     } catch (error) {
       throw poolFailure(error, stopped, { budgetMs, budgetLimit, queueTimeoutMs, totalMs });
@@ -280,8 +289,15 @@ export class EvaluationRunner {
     }
     if (outcome.ok) {
       onWork(outcome.value.work);
-      return outcome.value;
+      const { slabLength, ...result } = outcome.value;
+      if (slab === undefined) return result;
+      if (slabLength === undefined) {
+        this.slabs.giveBack(slab);
+        return result;
+      }
+      return { ...result, bytes: new Uint8Array(slab, 0, slabLength), release: () => this.slabs.giveBack(slab) };
     }
+    if (slab !== undefined) this.slabs.giveBack(slab);
     onWork(outcome.work);
     const failure = outcome.error;
     if (failure.kind === 'work-limit') throw workLimitProblem(failure.limit, workLimitName);
@@ -317,6 +333,28 @@ export class EvaluationRunner {
     // Requests in flight have finished (fastify closes the server first): stop every thread now, starting ones too.
     await this.pool?.destroy();
     this.pool = null;
+  }
+}
+
+/**
+ * Shared memory lent to pooled tasks whose answers are only sent (answerAsBytes): the worker writes
+ * a big answer into its slab and the main thread sends it from there, then gives the slab back to
+ * be written again. Reused memory is the point: a fresh buffer for each answer (a transferred one)
+ * cost the main thread ~20 ms for a 10 MB answer on this VM, in page faults as the socket read it;
+ * from a reused slab, what a bare server writing the same bytes costs. A slab is as large as the
+ * task's maxAnswerBytes (its pages are only committed as they are written); `kept` stay free.
+ */
+class AnswerSlabs {
+  private readonly free: SharedArrayBuffer[] = [];
+  constructor(private readonly kept: number) {}
+
+  lend(size: number): SharedArrayBuffer {
+    const at = this.free.findIndex((slab) => slab.byteLength >= size);
+    return at >= 0 ? this.free.splice(at, 1)[0] : new SharedArrayBuffer(size);
+  }
+
+  giveBack(slab: SharedArrayBuffer): void {
+    if (this.free.length < this.kept) this.free.push(slab);
   }
 }
 

@@ -11,7 +11,7 @@ import type { PlotSeries } from '../plot/sample.js';
 import { samplePlot } from '../plot/sample.js';
 import { inputElements } from '../program/inputs.js';
 import { evaluateProgram } from '../program/run.js';
-import { answerJsonBytes, ownAnswerBytes, releaseAnswerBytes } from '../python/answer_json.js';
+import { answerJsonBytes, releaseAnswerBytes } from '../python/answer_json.js';
 import { type RunAnswer, runLimitsOf, runNotebook } from '../python/run.js';
 import { type AnswerEncoding, refuseAnswerOf, serializeAnswer } from './answer.js';
 
@@ -60,15 +60,18 @@ export interface RenderedAnswer {
 export interface TaskResult extends RenderedAnswer {
   work: number;
   /**
-   * A big JSON answer made in a worker for a caller that only sends it (performTask's answerAsBytes):
-   * its UTF-8 bytes, whose buffer the worker transfers (moves, not copies) to the main thread, so
-   * that neither a copy of the text nor its encoding costs the event loop; `text` is then empty.
+   * The answer's UTF-8 bytes for a caller that only sends them (`text` is then empty): written
+   * inline into reused memory (performTaskNow's answerAsBytes; the caller gives it back with
+   * releaseAnswerBytes once sent), or, on the main thread, the part of a pooled task's slab its
+   * worker wrote (the runner's RunResult).
    */
   bytes?: Uint8Array;
+  /** How many bytes of the task's answer slab (performTask's answerSlab) the answer fills; `text` is then empty. */
+  slabLength?: number;
 }
 
-/** Answers at least this long are handed over as bytes when the caller asks (smaller ones are not worth a shared buffer). */
-export const ANSWER_AS_BYTES_FROM = 64 * 1024;
+/** Pooled answers at least this long are written into the task's slab (smaller ones cost less cloned as text). */
+export const ANSWER_IN_SLAB_FROM = 64 * 1024;
 
 export interface EvaluateTask {
   request: EvaluateRequest;
@@ -200,19 +203,37 @@ export function refuseAnswerBeforeRunning(kind: TaskKind, input: TaskInputBase):
  * Runs a task's work under a meter of `workLimit` units (WorkLimitExceeded past
  * it), then renders its answer. The metered part is synchronous.
  */
-export async function performTask(kind: TaskKind, input: TaskInputBase, workLimit: number, options: { answerAsBytes?: boolean } = {}): Promise<TaskResult> {
+export async function performTask(kind: TaskKind, input: TaskInputBase, workLimit: number, options: { answerSlab?: SharedArrayBuffer } = {}): Promise<TaskResult> {
   const task = taskOf(kind);
   if (!task.render) {
-    const result = performTaskNow(kind, input, workLimit, options);
-    // bytes of their own, which the worker moves to the main thread
-    if (result.bytes) return { ...result, bytes: ownAnswerBytes(result.bytes) };
-    if (!options.answerAsBytes || result.text.length < ANSWER_AS_BYTES_FROM) return result;
-    const bytes = new Uint8Array(Buffer.byteLength(result.text));
-    Buffer.from(bytes.buffer).write(result.text, 'utf8');
-    return { ...result, text: '', bytes };
+    const { answerSlab } = options;
+    const result = performTaskNow(kind, input, workLimit, { answerAsBytes: answerSlab !== undefined });
+    return answerSlab ? intoSlab(result, answerSlab) : result;
   }
   const { value: answer, work } = withWorkMeter(workLimit, () => task.run(input));
   return { ...(await task.render(answer, input)), work };
+}
+
+/**
+ * A big answer written into the caller's slab (shared memory the main thread sends from, and
+ * reuses: fresh memory for each answer cost the main thread ~20 ms a 10 MB answer here, in page
+ * faults as the socket read it). A small answer stays text.
+ */
+function intoSlab(result: TaskResult, slab: SharedArrayBuffer): TaskResult {
+  const { bytes, text, ...rest } = result;
+  const view = Buffer.from(slab);
+  if (bytes) {
+    if (bytes.length <= view.length) {
+      view.set(bytes);
+      releaseAnswerBytes(bytes);
+      return { ...rest, text: '', slabLength: bytes.length };
+    }
+    const decoded = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    releaseAnswerBytes(bytes);
+    return { ...rest, text: decoded };
+  }
+  if (text.length < ANSWER_IN_SLAB_FROM || Buffer.byteLength(text) > view.length) return result;
+  return { ...rest, text: '', slabLength: view.write(text, 0, 'utf8') };
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import { WorkLimitExceeded, workDone } from '../engine/meter.js';
 import { ProblemError } from '../errors.js';
 import { performTask, type TaskInputBase, type TaskKind, type TaskOutcome } from './tasks.js';
@@ -12,8 +11,8 @@ export interface WorkerTask {
   workLimit: number;
   /** Told when the task starts, so the caller's budget clock starts then. */
   started?: MessagePort;
-  /** A big JSON answer comes back as bytes in a shared buffer (TaskResult.bytes), not as text to copy. */
-  answerAsBytes?: boolean;
+  /** Shared memory a big JSON answer is written into (TaskResult.slabLength), not sent back as text to copy (runner.ts). */
+  answerSlab?: SharedArrayBuffer;
 }
 
 /**
@@ -21,23 +20,19 @@ export interface WorkerTask {
  * the text as it is). Client-caused errors come back as data; anything else
  * rejects (a 500).
  */
-export default async function runTask(task: WorkerTask | { warm: true }): Promise<TaskOutcome | null | ReturnType<typeof Piscina.move>> {
+export default async function runTask(task: WorkerTask | { warm: true }): Promise<TaskOutcome | null> {
   // Warming up (EvaluationRunner.warm): the thread has loaded this module; the warm-up set makes its code fast.
   if ('warm' in task) {
     warmUp();
     return null;
   }
-  const { kind, input, workLimit, started, answerAsBytes } = task;
+  const { kind, input, workLimit, started, answerSlab } = task;
   started?.postMessage(null);
   started?.close();
   // A worker runs one task at a time: the counter's growth is this task's work.
   const before = workDone();
   try {
-    const outcome: TaskOutcome = { ok: true, value: await performTask(kind, input, workLimit, { answerAsBytes }) };
-    const bytes = outcome.value.bytes;
-    // An answer's bytes are moved to the main thread with the outcome (their buffer transferred, not copied).
-    if (bytes) return Piscina.move({ [Piscina.transferableSymbol]: [bytes.buffer], [Piscina.valueSymbol]: outcome } as never);
-    return outcome;
+    return { ok: true, value: await performTask(kind, input, workLimit, { answerSlab }) };
   } catch (error) {
     const work = workDone() - before;
     if (error instanceof ProblemError) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { Readable } from 'node:stream';
 import type { EvaluationConfig } from '../config.js';
-import { releaseAnswerBytes } from '../python/answer_json.js';
 import { EvaluationRunner, type RunOptions, type RunResult } from '../evaluation/runner.js';
 import type { TaskInput, TaskKind } from '../evaluation/tasks.js';
 
@@ -83,18 +83,27 @@ const CONTENT_TYPES = { json: 'application/json; charset=utf-8', svg: 'image/svg
  */
 export function answerTask<K extends TaskKind>(request: FastifyRequest, reply: FastifyReply, kind: K, input: TaskInput<K>): void | Promise<void> {
   const result = request.server.evaluation.answer(kind, input, { signal: () => clientGoneSignal(request, reply), answerAsBytes: true });
-  if (result instanceof Promise) return result.then((pooled) => sendAnswer(request, reply, kind, pooled));
+  if (result instanceof Promise)
+    return result.then((pooled) => {
+      sendAnswer(request, reply, kind, pooled);
+      // fastify's sign that the answer was sent (a stream's headers may not be written yet): the reply itself
+      return reply as unknown as void;
+    });
   sendAnswer(request, reply, kind, result);
 }
 
 function sendAnswer(request: FastifyRequest, reply: FastifyReply, kind: TaskKind, result: RunResult): void {
   recordWork(request, result);
   if (result.details) request.log.info(result.details, `${kind} rendered`);
-  const { bytes } = result;
+  const { bytes, release } = result;
   if (bytes) {
-    // Bytes moved from a worker, or written inline into reused memory, given back once the socket has written them.
-    reply.raw.once('finish', () => releaseAnswerBytes(bytes));
-    reply.type(CONTENT_TYPES[result.contentType]).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    // Bytes in reused memory (written inline, or by a worker into its slab), given back once the socket has written them.
+    if (release) reply.raw.once('finish', release);
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    reply.type(CONTENT_TYPES[result.contentType]);
+    // fastify sends only bytes over an ArrayBuffer as they are; a slab's (shared memory) go as a one-chunk stream.
+    if (bytes.buffer instanceof ArrayBuffer) reply.send(body);
+    else reply.header('content-length', body.length).send(Readable.from([body]));
     return;
   }
   reply.type(CONTENT_TYPES[result.contentType]).send(answerBody(result.text));

@@ -27,8 +27,8 @@ export function answerJson(value: unknown): string {
  * is ~160 kB: as one string it lands in V8's large-object space, and making it (flattening the
  * pieces, or joining them) took ~1–1.4 ms on this VM; so did copying it into fresh memory (each new
  * page is a fault here). The bytes are a view of a reused buffer: hand them back with
- * releaseAnswerBytes once nothing reads them (the socket has written them), or take a copy of
- * their own with ownAnswerBytes. AnswerOverLimit past `maxBytes`.
+ * releaseAnswerBytes once nothing reads them (the socket has written them). AnswerOverLimit past
+ * `maxBytes`.
  */
 export function answerJsonBytes(value: unknown, maxBytes = Infinity): Uint8Array {
   const out = new Utf8Writer(maxBytes);
@@ -62,14 +62,6 @@ export function releaseAnswerBytes(bytes: Uint8Array): void {
   if (!lentBuffers.delete(bytes.buffer)) return;
   const buffer = Buffer.from(bytes.buffer, 0, bytes.buffer.byteLength);
   if (buffer.length <= KEPT_UP_TO && freeBuffers.length < FREE_KEPT) freeBuffers.push(buffer);
-}
-
-/** answerJsonBytes' bytes in a buffer of their own (which a worker can transfer); the reused memory is given back. */
-export function ownAnswerBytes(bytes: Uint8Array): Uint8Array {
-  const own = new Uint8Array(bytes.length);
-  own.set(bytes);
-  releaseAnswerBytes(bytes);
-  return own;
 }
 
 /** Writes JSON.stringify(value)'s text as a sequence of pieces. */

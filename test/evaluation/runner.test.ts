@@ -65,18 +65,41 @@ describe('where a request runs is decided by the work it does, measured as it ru
     expect(made).toBe(1);
   });
 
-  it('a big pooled answer asked for as bytes comes back as its UTF-8 bytes (moved from the worker), equal to the text', async () => {
+  it('a big pooled answer asked for as bytes comes back as its UTF-8 bytes in a reused slab, equal to the text', async () => {
     const input = evaluate({ inputs: { x: { linspace: { start: -1, end: 1, steps: 20_000 } } }, expr: 'y = (x ** 2).sum()', encoding: 'base64' });
     const asText = await runner.run('evaluate', input);
     const asBytes = await runner.run('evaluate', input, { answerAsBytes: true });
     expect(asText.mode).toBe('pool');
     expect(asText.bytes).toBeUndefined();
     expect(asBytes.text).toBe('');
-    expect(Buffer.from(asBytes.bytes as Uint8Array).toString('utf8')).toBe(asText.text);
+    const bytes = asBytes.bytes as Uint8Array;
+    expect(bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Buffer.from(bytes).toString('utf8')).toBe(asText.text);
+    // Until it is given back, the slab is not lent again: a second answer goes elsewhere.
+    const other = await runner.run('evaluate', evaluate({ inputs: { x: { linspace: { start: -2, end: 2, steps: 20_000 } } }, expr: 'y = (x ** 2).sum()', encoding: 'base64' }), { answerAsBytes: true });
+    expect(other.bytes?.buffer).not.toBe(bytes.buffer);
+    expect(Buffer.from(bytes).toString('utf8')).toBe(asText.text);
+    other.release?.();
+    asBytes.release?.();
+    // Given back, it is written again.
+    const again = await runner.run('evaluate', input, { answerAsBytes: true });
+    expect([bytes.buffer, other.bytes?.buffer]).toContain(again.bytes?.buffer);
+    expect(Buffer.from(again.bytes as Uint8Array).toString('utf8')).toBe(asText.text);
+    again.release?.();
     // A small answer stays text.
     const small = await runner.run('evaluate', evaluate({ inputs: { x: { linspace: { start: -1, end: 1, steps: 20_000 } } }, expr: 'y = (x ** 2).sum()', outputs: ['y'] }), { answerAsBytes: true });
     expect(small.mode).toBe('pool');
     expect(small.bytes).toBeUndefined();
+  });
+
+  it('a big base64 input run in the pool gives the answer an inline run gives', async () => {
+    const values = Float32Array.from({ length: 100_000 }, (_, i) => Math.sin(i) * 3);
+    const base64 = Buffer.from(values.buffer).toString('base64');
+    const input = evaluate({ inputs: { x: { dtype: 'float32', shape: [100_000], base64 } }, expr: 'y = (x * x).sum()', outputs: ['y'] });
+    const [pooled, inline] = await Promise.all([runner.run('evaluate', input), unlimited.run('evaluate', input)]);
+    expect(pooled.mode).toBe('pool');
+    expect(inline.mode).toBe('inline');
+    expect(pooled.text).toBe(inline.text);
   });
 
   it('a program that passes the inline limit is re-run in the pool, with the answer an unlimited inline run gives', async () => {

@@ -4,15 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 
-let app: FastifyInstance;
-let port: number;
+let inlineApp: FastifyInstance;
+let pooledApp: FastifyInstance;
 beforeAll(async () => {
-  // answers of ~2.7 MB computed inline (past the default inline limit), in reused memory
-  app = await buildApp({ operations: { evaluation: { queueTimeoutMs: 60_000, budgetMs: 30_000, inlineMaxWork: 50_000_000 } } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  port = (app.server.address() as AddressInfo).port;
+  // answers of ~2.7 MB computed inline (past the default inline limit) ...
+  inlineApp = await buildApp({ operations: { evaluation: { queueTimeoutMs: 60_000, budgetMs: 30_000, inlineMaxWork: 50_000_000 } } });
+  // ... or every one in the pool, written into slabs
+  // (three workers: three slabs are kept free, so a slab given back too early would be written again)
+  pooledApp = await buildApp({ operations: { evaluation: { queueTimeoutMs: 60_000, budgetMs: 30_000, inlineMaxWork: 0, workers: 3 } } });
+  for (const app of [inlineApp, pooledApp]) await app.listen({ port: 0, host: '127.0.0.1' });
 });
-afterAll(() => app.close());
+afterAll(async () => {
+  await inlineApp.close();
+  await pooledApp.close();
+});
 
 /** A notebook whose answer is ~2.7 MB: x = 0..399999 shifted by k. */
 function shiftedRange(k: number): string {
@@ -41,8 +46,12 @@ function expectShiftedRange(body: string, k: number): void {
   expect(parsed.variables.x.data.length === 400000 && parsed.variables.x.data.every((v, j) => v === j + k), `answer for k=${k}`).toBe(true);
 }
 
-describe('answers written inline into reused memory', () => {
-  it('are not written over while the socket still has them to send', async () => {
+describe('answers in reused memory (written inline, or by a worker into a slab)', () => {
+  it.each([
+    ['inline', () => inlineApp],
+    ['pooled', () => pooledApp],
+  ])('are not written over while the socket still has them to send (%s)', async (_where, app) => {
+    const port = (app().server.address() as AddressInfo).port;
     // Three pipelined requests on a connection that is not read: more than the kernel takes, so
     // the later answers wait in the server's socket. Meanwhile other requests are answered.
     const waiting = connect(port, '127.0.0.1');
@@ -57,7 +66,9 @@ describe('answers written inline into reused memory', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ source: `import torch\nx = torch.arange(400000.) + ${k}\nprint(x[-1].item())` }),
       });
-      expectShiftedRange(await response.text(), k);
+      const text = await response.text();
+      if (response.status !== 200) console.log("DEBUG", response.status, text.slice(0, 300));
+      expectShiftedRange(text, k);
     }
 
     const chunks: Buffer[] = [];

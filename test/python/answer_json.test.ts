@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AnswerOverLimit, answerJson, answerJsonBytes, ownAnswerBytes, releaseAnswerBytes } from '../../src/python/answer_json.js';
+import { AnswerOverLimit, answerJson, answerJsonBytes, releaseAnswerBytes } from '../../src/python/answer_json.js';
 import { runNotebook } from '../../src/python/run.js';
 
 const cases = (JSON.parse(readFileSync(new URL('../conformance/notebooks.json', import.meta.url), 'utf8')) as { cases: { name: string; request: { cells?: string[] } }[] }).cases;
@@ -83,17 +83,6 @@ describe('answerJsonBytes writes the UTF-8 of the same text into reused memory',
     expect(utf8(second)).toBe('{"a":"second"}');
     expect(utf8(third)).toBe('{"a":"third"}');
     for (const bytes of [second, third, fourth]) releaseAnswerBytes(bytes);
-  });
-
-  it('gives bytes of their own on request, and gives the reused memory back', () => {
-    const lent = answerJsonBytes({ a: [1, 2, 3] });
-    const own = ownAnswerBytes(lent);
-    expect(own.buffer).not.toBe(lent.buffer);
-    expect(own.buffer.byteLength).toBe(own.length);
-    expect(utf8(own)).toBe('{"a":[1,2,3]}');
-    const next = answerJsonBytes({});
-    expect(next.buffer).toBe(lent.buffer);
-    releaseAnswerBytes(next);
   });
 
   it('stops writing past maxBytes', () => {
