@@ -223,7 +223,7 @@ function intoSlab(result: TaskResult, slab: SharedArrayBuffer): TaskResult {
   const { bytes, text, ...rest } = result;
   const view = Buffer.from(slab);
   if (bytes) {
-    if (bytes.length <= view.length) {
+    if (bytes.length >= ANSWER_IN_SLAB_FROM && bytes.length <= view.length) {
       view.set(bytes);
       releaseAnswerBytes(bytes);
       return { ...rest, text: '', slabLength: bytes.length };

@@ -26,9 +26,9 @@ export function answerJson(value: unknown): string {
  * answerJson's text as UTF-8 bytes, written piece by piece into reused memory. A notebook's answer
  * is ~160 kB: as one string it lands in V8's large-object space, and making it (flattening the
  * pieces, or joining them) took ~1–1.4 ms on this VM; so did copying it into fresh memory (each new
- * page is a fault here). The bytes are a view of a reused buffer: hand them back with
- * releaseAnswerBytes once nothing reads them (the socket has written them). AnswerOverLimit past
- * `maxBytes`.
+ * page is a fault here). The bytes of a big answer are a view of a reused buffer: hand them back
+ * with releaseAnswerBytes once nothing reads them (the socket has written them; for a small
+ * answer's own bytes it does nothing). AnswerOverLimit past `maxBytes`.
  */
 export function answerJsonBytes(value: unknown, maxBytes = Infinity): Uint8Array {
   const out = new Utf8Writer(maxBytes);
@@ -38,8 +38,17 @@ export function answerJsonBytes(value: unknown, maxBytes = Infinity): Uint8Array
     releaseAnswerBytes(out.bytes);
     throw error;
   }
-  return out.bytes;
+  const bytes = out.bytes;
+  if (bytes.length >= LENT_FROM) return bytes;
+  // A small answer (most cells) gets bytes of its own at once: the reused buffer is not held while it is sent.
+  const own = Buffer.allocUnsafe(bytes.length);
+  own.set(bytes);
+  releaseAnswerBytes(bytes);
+  return own;
 }
+
+/** Answers shorter than this are copied out of the reused buffer (a small copy costs less than holding it). */
+const LENT_FROM = 16 * 1024;
 
 /** Buffers answers were written into, free to be written again (at most FREE_KEPT). */
 const freeBuffers: Buffer[] = [];

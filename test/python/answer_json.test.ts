@@ -69,20 +69,34 @@ describe('answerJsonBytes writes the UTF-8 of the same text into reused memory',
     releaseAnswerBytes(bytes);
   });
 
-  it('reuses memory only once it is given back, and never memory still lent', () => {
-    const first = answerJsonBytes({ a: 'first' });
-    const second = answerJsonBytes({ a: 'second' });
-    expect(first.buffer).not.toBe(second.buffer);
-    expect(utf8(first)).toBe('{"a":"first"}');
+  it('writes a big answer into reused memory, reused only once it is given back, and never while still lent', () => {
+    const big = (tag: string) => ({ tag, values: Array.from({ length: 3000 }, (_, i) => i + 0.5) });
+    const first = answerJsonBytes(big('first'));
+    const second = answerJsonBytes(big('second'));
+    expect(first.buffer === second.buffer).toBe(false);
+    expect(utf8(first)).toBe(JSON.stringify(big('first')));
     releaseAnswerBytes(first);
     releaseAnswerBytes(first); // a second release of the same view is ignored
-    const third = answerJsonBytes({ a: 'third' });
-    expect(third.buffer).toBe(first.buffer);
-    const fourth = answerJsonBytes({ a: 'fourth' });
-    expect(fourth.buffer).not.toBe(first.buffer);
-    expect(utf8(second)).toBe('{"a":"second"}');
-    expect(utf8(third)).toBe('{"a":"third"}');
+    const third = answerJsonBytes(big('third'));
+    expect(third.buffer === first.buffer).toBe(true);
+    const fourth = answerJsonBytes(big('fourth'));
+    expect(fourth.buffer === first.buffer).toBe(false);
+    expect(utf8(second)).toBe(JSON.stringify(big('second')));
+    expect(utf8(third)).toBe(JSON.stringify(big('third')));
     for (const bytes of [second, third, fourth]) releaseAnswerBytes(bytes);
+  });
+
+  it('gives a small answer bytes of its own (the reused memory is not held while it is sent)', () => {
+    const small = answerJsonBytes({ a: [1, 2, 3] });
+    expect(utf8(small)).toBe('{"a":[1,2,3]}');
+    const big = answerJsonBytes({ values: Array.from({ length: 10_000 }, (_, i) => i) });
+    expect(big.buffer === small.buffer).toBe(false);
+    expect(small.buffer.byteLength < 16 * 1024 && big.length >= 16 * 1024).toBe(true);
+    releaseAnswerBytes(small); // nothing to give back
+    releaseAnswerBytes(big);
+    const again = answerJsonBytes({ values: Array.from({ length: 10_000 }, (_, i) => -i) });
+    expect(again.buffer === big.buffer).toBe(true);
+    releaseAnswerBytes(again);
   });
 
   it('stops writing past maxBytes', () => {
