@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { DEFAULT_LIMITS } from '../../schemas/limits.js';
 import { RUN_LIMITS } from '../../schemas/run.js';
 
 let app: FastifyInstance;
@@ -62,6 +63,25 @@ describe('POST /v1/run answers', () => {
     expect(r.status).toBe(200);
     expect(r.body.cells[0].error.type).toBe('TimeoutError');
     expect(r.body.cells[1].stdout).toBe('still alive\n');
+  });
+});
+
+describe('POST /v1/run answers larger than maxAnswerBytes', () => {
+  it.each([
+    ['inline', 50_000_000],
+    ['in the pool', 0],
+  ])('are refused with 422 limit-exceeded, run %s, and the service answers the next request', async (_where, inlineMaxWork) => {
+    const small = await buildApp({ limits: { ...DEFAULT_LIMITS, maxAnswerBytes: 20_000 }, operations: { evaluation: { queueTimeoutMs: 60_000, budgetMs: 30_000, inlineMaxWork } } });
+    try {
+      const big = await small.inject({ method: 'POST', url: '/v1/run', payload: { source: 'import torch\nx = torch.arange(5000.)' } });
+      expect(big.statusCode).toBe(422);
+      expect(big.json()).toMatchObject({ type: expect.stringContaining('limit-exceeded'), limit: { name: 'maxAnswerBytes', value: 20_000 } });
+      const next = await small.inject({ method: 'POST', url: '/v1/run', payload: { source: 'import torch\nx = torch.arange(500.)\nprint(x.sum().item())' } });
+      expect(next.statusCode).toBe(200);
+      expect(next.json().cells[0].stdout).toBe('124750.0\n');
+    } finally {
+      await small.close();
+    }
   });
 });
 
