@@ -272,9 +272,9 @@ export class EvaluationRunner {
     signal?.addEventListener('abort', onClientGone, { once: true });
     let outcome: TaskOutcome;
     this.inPool += 1;
-    // A big answer comes back in shared memory when the caller only sends it. A task stopped while its worker
-    // may still write the slab drops it (never lent again).
-    const slab = answerAsBytes ? this.slabs.lend((input as WorkerTask['input']).limits.maxAnswerBytes) : undefined;
+    // A big JSON answer comes back in shared memory when the caller only sends it (a rendered one, an SVG, never
+    // does). A task stopped while its worker may still write the slab drops it (never lent again).
+    const slab = answerAsBytes && !taskOf(kind).render ? this.slabs.lend((input as WorkerTask['input']).limits.maxAnswerBytes) : undefined;
     try {
       const task: WorkerTask = { kind, input: input as WorkerTask['input'], workLimit, started: startedInWorker, answerSlab: slab };
       outcome = await pool.run(task, { signal: controller.signal, transferList: [startedInWorker] });
