@@ -89,7 +89,7 @@ function isAscii(text: string): boolean {
  * Tensor.write/writeAt, which bump it), how they are viewed (shape, strides, offset) and the
  * dtype; the print options are fixed (torch.set_printoptions accepts only the defaults).
  */
-interface CachedContents {
+export interface CachedContents {
   storage: Tensor['storage'];
   buffer: Tensor['storage']['buffer'];
   generation: number;
@@ -104,8 +104,6 @@ interface CachedContents {
   reprRequiresGrad: boolean;
 }
 
-const contentsCache = new WeakMap<Tensor, CachedContents>();
-
 /** Below this many elements formatting costs less than remembering it. */
 const CACHED_FROM_ELEMENTS = 64;
 
@@ -113,9 +111,9 @@ const CACHED_FROM_ELEMENTS = 64;
 function cachedContents(t: Tensor): CachedContents | null {
   const storage = t.storage;
   const strides = t.dense ? null : t.strides;
-  const hit = contentsCache.get(t);
+  const hit = t.printed;
   if (
-    hit !== undefined &&
+    hit !== null &&
     hit.storage === storage &&
     hit.buffer === storage.buffer &&
     hit.generation === storage.generation &&
@@ -145,7 +143,7 @@ function rememberContents(t: Tensor, text: string): CachedContents {
     reprGradFn: null,
     reprRequiresGrad: false,
   };
-  contentsCache.set(t, entry);
+  t.printed = entry;
   return entry;
 }
 

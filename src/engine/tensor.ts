@@ -1,6 +1,7 @@
 import { allocate, convertValues, dtypeOfStorage, isFloating, rounder, type DType, type Storage } from './dtype.js';
 import { ProblemError } from '../errors.js';
 import type { Node } from './autograd.js';
+import type { CachedContents } from './repr.js';
 
 /**
  * Values a kernel will compute when they are first read (kernels/fusion.ts
@@ -101,6 +102,14 @@ export class Tensor {
   name: string | null = null;
   /** Cached AccumulateGrad node, so every use of a leaf shares one node. */
   gradAccumulator: Node | null = null;
+  /**
+   * What engine/repr.ts last printed for this tensor. A field, not a WeakMap entry: V8's scavenger
+   * keeps a WeakMap's values alive until a full GC, and a 1000-element repr kept so per run (with
+   * the storage it names) was promoted, run after run, into the old generation.
+   */
+  printed: CachedContents | null = null;
+  /** Attributes a Python program set on it (python/objects.ts: tensorAttributes), made when first set. */
+  attributes: Map<string, unknown> | null = null;
 
   /** A tensor owning `data` (its dtype is the buffer's: Int64Array is int64, Uint8Array bool). */
   constructor(data: Storage, shape: readonly number[], options: { requiresGrad?: boolean; wrappedNumber?: boolean } = {}) {

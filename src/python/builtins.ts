@@ -870,16 +870,13 @@ function makeProperty(fget: PyValue, fset: PyValue): PyProperty {
       return runtime.call(fget, [self], null);
     },
     fset === null ? null : (self, value) => void runtime.call(fset, [self, value], null),
+    fget,
   );
-  propertySources.set(prop, fget);
   return prop;
 }
 
-/** The getter a @property was made from (for `@x.setter`). */
-const propertySources = new WeakMap<PyProperty, PyValue>();
-
 defineMethods(propertyType, {
-  setter: (self, args) => makeProperty(propertySources.get(self as PyProperty) ?? null, args[0]),
+  setter: (self, args) => makeProperty((self as PyProperty).getter, args[0]),
   getter: (_self, args) => makeProperty(args[0], null),
 });
 

@@ -638,7 +638,7 @@ export class Interpreter {
     for (const [name, value] of body.vars) {
       dict.set(name, value);
       const fn = value instanceof PyStaticMethod || value instanceof PyClassMethod ? value.func : value;
-      if (fn instanceof PyFunction) definingClass.set(fn, cls);
+      if (fn instanceof PyFunction) fn.definingClass = cls;
     }
     dict.set('__doc__', docstring(s.body));
     let result: PyValue = cls;
@@ -711,7 +711,7 @@ export class Interpreter {
   /** `super()` inside a method: the defining class's next class in the MRO, bound to the first argument. */
   superOf(): PyValue {
     const frame = this.frames[this.frames.length - 1];
-    const cls = frame === undefined ? undefined : definingClass.get(frame.func);
+    const cls = frame?.func.definingClass ?? undefined;
     const firstParam = frame?.func.node.args.args[0]?.arg ?? frame?.func.node.args.posonlyargs[0]?.arg;
     const self = firstParam === undefined ? undefined : frame?.scope.vars.get(firstParam);
     if (cls === undefined || self === undefined) throw pyError('RuntimeError', 'super(): no arguments');
@@ -1024,9 +1024,6 @@ function probeStack(n: number): number {
 
 /** Marks a call without a receiver (a unique object no program can see). */
 const NO_SELF = new PyList([]);
-
-/** The class a function was defined in (for `super()`). */
-const definingClass = new WeakMap<PyFunction, PyClass>();
 
 /** Makes an instance of a class derived from a native one (exceptions). */
 interface NativeBase {

@@ -726,16 +726,10 @@ export function setAttr(obj: PyValue, name: string, value: PyValue): void {
   throw pyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
 }
 
-const tensorAttrs = new WeakMap<Tensor, Map<string, PyValue>>();
-
 /** Attributes a program set on a tensor (`x.name = 'w'`), which PyTorch allows. */
 export function tensorAttributes(t: Tensor): Map<string, PyValue> {
-  let attrs = tensorAttrs.get(t);
-  if (attrs === undefined) {
-    attrs = new Map();
-    tensorAttrs.set(t, attrs);
-  }
-  return attrs;
+  t.attributes ??= new Map<string, PyValue>();
+  return t.attributes as Map<string, PyValue>;
 }
 
 export function delAttr(obj: PyValue, name: string): void {

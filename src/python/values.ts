@@ -184,6 +184,12 @@ export class PyFunction extends PyObject {
   readonly defaults: PyValue[];
   readonly kwDefaults: Map<string, PyValue>;
   readonly doc: string | null;
+  /**
+   * The class whose body defined it (for `super()`). Fields, not WeakMap entries, link a run's
+   * objects: V8's scavenger keeps a WeakMap's values alive until a full GC, and a class (its
+   * functions' closure, the run's namespace, every tensor in it) kept so was promoted run after run.
+   */
+  definingClass: PyClass | null = null;
   constructor(
     name: string,
     qualname: string,
@@ -251,10 +257,13 @@ export class PyClassMethod extends PyObject {
 export class PyProperty extends PyObject {
   readonly get: (self: PyValue) => PyValue;
   readonly set: ((self: PyValue, value: PyValue) => void) | null;
-  constructor(get: (self: PyValue) => PyValue, set: ((self: PyValue, value: PyValue) => void) | null = null) {
+  /** The getter function it was made from (for `@x.setter`), if made by `property`. */
+  readonly getter: PyValue;
+  constructor(get: (self: PyValue) => PyValue, set: ((self: PyValue, value: PyValue) => void) | null = null, getter: PyValue = null) {
     super();
     this.get = get;
     this.set = set;
+    this.getter = getter;
   }
 }
 
