@@ -185,8 +185,10 @@ function writeLinePath(out: SvgWriter, xs: ArrayLike<number | null>, ys: ArrayLi
   const n = Math.min(xs.length, ys.length);
   const toX = linearMap(x);
   const toY = linearMap(y);
-  // per point: M or L, two coordinates of at most 11 characters (sign, 7 digits, point, 2 digits), a comma, a Z
-  let bytes = out.room(n * 25 + 1);
+  // per point: M or L, two coordinates of at most 11 characters (sign, 7 digits, point, 2 digits),
+  // a comma, a Z; and 4 bytes of slack (table entries are stored 4 bytes at a time)
+  let bytes = out.room(n * 25 + 5);
+  let view = out.view;
   let at = out.at;
   let segmentLength = 0;
   for (let i = 0; i < n; i++) {
@@ -197,14 +199,15 @@ function writeLinePath(out: SvgWriter, xs: ArrayLike<number | null>, ys: ArrayLi
       const px = Math.round((toX === null ? x(xv) : toX.at(xv)) * 100);
       const py = Math.round((toY === null ? y(yv) : toY.at(yv)) * 100);
       if (px > -MAX_HUNDREDTHS && px < MAX_HUNDREDTHS && py > -MAX_HUNDREDTHS && py < MAX_HUNDREDTHS) {
-        at = writeHundredths(bytes, at, px);
+        at = writeHundredths(bytes, view, at, px);
         bytes[at++] = 0x2c; /* , */
-        at = writeHundredths(bytes, at, py);
+        at = writeHundredths(bytes, view, at, py);
       } else {
         // far outside the plot (it is clipped): written as d3-path writes any number
         const text = `${coordinateText(px)},${coordinateText(py)}`;
         out.at = at;
-        bytes = out.room(text.length + (n - i) * 25 + 1);
+        bytes = out.room(text.length + (n - i) * 25 + 5);
+        view = out.view;
         for (let k = 0; k < text.length; k++) bytes[at++] = text.charCodeAt(k);
       }
       segmentLength++;
@@ -229,27 +232,47 @@ function coordinateText(hundredths: number): string {
   return String(Math.round((hundredths / 100) * 1000) / 1000);
 }
 
-/** The two decimal digits of 0..99, as ASCII pairs. */
-const DIGIT_PAIRS = new Uint8Array(200).map((_, i) => (i % 2 === 0 ? 0x30 + Math.floor(i / 20) : 0x30 + ((i - 1) / 2) % 10));
+/**
+ * The text of whole numbers 0..999 and of fractions .00-.99 (`.5`, `.07`, nothing for .00), each
+ * packed little-endian into 32 bits: up to 3 characters, and their count in the top byte. A
+ * coordinate inside a plot is written with two 4-byte stores (the bytes past the text are written
+ * over next), about 3× faster than digit by digit: a 1000-point line is drawn on every lab run.
+ */
+const WHOLE_TEXT = packedTexts(1000, (whole) => String(whole));
+const FRACTION_TEXT = packedTexts(100, (hundredths) => (hundredths === 0 ? '' : `.${String(hundredths).padStart(2, '0')}`.replace(/0$/, '')));
 
-/** Writes hundredths / 100 (|hundredths| < MAX_HUNDREDTHS) at `at`: `-12.5`, `3`, `0.07`; returns the end. */
-function writeHundredths(bytes: Uint8Array, at: number, hundredths: number): number {
+function packedTexts(count: number, text: (i: number) => string): Uint32Array {
+  const packed = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    const t = text(i);
+    let bits = t.length << 24;
+    for (let k = 0; k < t.length; k++) bits |= t.charCodeAt(k) << (8 * k);
+    packed[i] = bits >>> 0;
+  }
+  return packed;
+}
+
+/**
+ * Writes hundredths / 100 (|hundredths| < MAX_HUNDREDTHS) at `at`: `-12.5`, `3`, `0.07`; returns the
+ * end. `view` views `bytes`, with 4 bytes of room past the text.
+ */
+function writeHundredths(bytes: Uint8Array, view: DataView, at: number, hundredths: number): number {
   // int32 arithmetic from here (|hundredths| < MAX_HUNDREDTHS < 2^31)
   let magnitude = hundredths | 0;
   if (magnitude < 0) {
     bytes[at++] = 0x2d; /* - */
     magnitude = -magnitude;
   }
-  let whole = (magnitude / 100) | 0;
+  // floor(magnitude / 100), exactly: (m + 0.5) / 100 is never within 2^-20 of an integer
+  let whole = ((magnitude + 0.5) * 0.01) | 0;
   const fraction = magnitude - whole * 100;
-  if (whole < 10) {
-    bytes[at++] = 0x30 + whole;
-  } else if (whole < 100) {
-    bytes[at++] = DIGIT_PAIRS[2 * whole];
-    bytes[at++] = DIGIT_PAIRS[2 * whole + 1];
+  if (whole < 1000) {
+    const text = WHOLE_TEXT[whole];
+    view.setUint32(at, text, true);
+    at += text >>> 24;
   } else {
-    let digits = 3;
-    for (let bound = 1000; whole >= bound; bound *= 10) digits++;
+    let digits = 4;
+    for (let bound = 10000; whole >= bound; bound *= 10) digits++;
     for (let k = at + digits - 1; k >= at; k--) {
       const quotient = (whole / 10) | 0;
       bytes[k] = 0x30 + (whole - quotient * 10);
@@ -257,24 +280,25 @@ function writeHundredths(bytes: Uint8Array, at: number, hundredths: number): num
     }
     at += digits;
   }
-  if (fraction !== 0) {
-    bytes[at++] = 0x2e; /* . */
-    bytes[at++] = DIGIT_PAIRS[2 * fraction];
-    const last = DIGIT_PAIRS[2 * fraction + 1];
-    if (last !== 0x30) bytes[at++] = last;
-  }
-  return at;
+  const text = FRACTION_TEXT[fraction];
+  view.setUint32(at, text, true);
+  return at + (text >>> 24);
 }
 
 /** ASCII text written as bytes and decoded once (a figure is one string, not its pieces joined). */
 class SvgWriter {
   bytes = allocateBytes(1 << 15);
+  /** The same bytes, for stores of several at once. */
+  view = viewOf(this.bytes);
   /** Bytes written so far. */
   at = 0;
 
   /** The bytes, with room for `count` more after `at` (write from `at`, then advance it). */
   room(count: number): Uint8Array {
-    if (this.at + count > this.bytes.length) this.bytes = grownBytes(this.bytes, this.at, this.at + count);
+    if (this.at + count > this.bytes.length) {
+      this.bytes = grownBytes(this.bytes, this.at, this.at + count);
+      this.view = viewOf(this.bytes);
+    }
     return this.bytes;
   }
 
@@ -286,6 +310,10 @@ class SvgWriter {
   toString(): string {
     return asciiText(this.bytes, 0, this.at);
   }
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Rendering is never re-entered: one writer for figures, one for paths asked for alone. */

@@ -121,6 +121,9 @@ describe('linePathData', () => {
     const grid = Array.from({ length: 4001 }, (_, i) => (i - 2000) / 997);
     expect(linePathData(grid, grid, identity, identity)).toBe(d3Path(grid, grid, identity, identity));
     expect(linePathData([1, null, 2, 3], [1, 1, null, 3], identity, identity)).toBe('M1,1ZM3,3Z');
+    // every whole 0..999 and fraction .00-.99 of the coordinate tables, both signs, and past them
+    const hundredths = Array.from({ length: 240_001 }, (_, i) => (i - 120_000) / 100);
+    expect(linePathData(hundredths, hundredths.slice().reverse(), identity, identity)).toBe(d3Path(hundredths, hundredths.slice().reverse(), identity, identity));
     // a reversed domain, a clamped scale (called as d3 calls it) and typed arrays (a tensor's values)
     const values = Float32Array.from({ length: 1000 }, (_, i) => -10 + (20 * i) / 999);
     const reversed = scaleLinear().domain([12, -12]).range([64, 620]);
