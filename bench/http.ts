@@ -35,6 +35,9 @@ const PYTHON_RUNS = Number(process.env.BENCH_PYTHON_RUNS ?? 3);
 const NOTEBOOK_RUNS = Number(process.env.BENCH_NOTEBOOK_RUNS ?? 2000);
 /** Connections for the notebook workload (both servers): a notebook is ~100x the work of w1; more connections only queue. */
 const NOTEBOOK_CONNECTIONS = 2;
+/** One-at-a-time notebook requests: warm-up (not counted), then measured (BENCH_NOTEBOOK_WARMUP, BENCH_NOTEBOOK_REQUESTS). */
+const NOTEBOOK_WARMUP_REQUESTS = Number(process.env.BENCH_NOTEBOOK_WARMUP ?? 400);
+const NOTEBOOK_REQUESTS = Number(process.env.BENCH_NOTEBOOK_REQUESTS ?? 500);
 const root = repositoryRoot();
 
 interface Measurement {
@@ -114,8 +117,8 @@ try {
     console.error(`gradserve ${w.name}: ${gradserveResults.get(w.name)?.requestsPerSecond} req/s`);
   }
   if (withNotebook) {
-    notebookLatency = await sequentialLatency('http://127.0.0.1:3400/v1/run', notebookBody, 200, 50);
-    notebookLatencyFetch = await sequentialLatency('http://127.0.0.1:3400/v1/run', notebookBody, 200, 50, 'fetch');
+    notebookLatency = await sequentialLatency('http://127.0.0.1:3400/v1/run', notebookBody, NOTEBOOK_REQUESTS, NOTEBOOK_WARMUP_REQUESTS);
+    notebookLatencyFetch = await sequentialLatency('http://127.0.0.1:3400/v1/run', notebookBody, NOTEBOOK_REQUESTS, NOTEBOOK_WARMUP_REQUESTS, 'fetch');
     notebookThroughput = await measure('http://127.0.0.1:3400/v1/run', { connections: NOTEBOOK_CONNECTIONS }, notebookBody);
     console.error(`gradserve notebook: ${notebookLatency.medianMs} ms median alone, ${notebookThroughput.requestsPerSecond} req/s`);
   }
@@ -251,7 +254,12 @@ if (notebookLatency && freshNotebook) {
 
 console.log(`\nnotebook (lab, ${notebookCells.length} cells)`);
 if (notebookInProcess) console.log(`  in-process runNotebook: median ${notebookInProcess.medianMicroseconds} µs, p90 ${notebookInProcess.p90Microseconds} µs (${notebookInProcess.runs} runs)`);
-if (notebookLatency) console.log(`  POST /v1/run one at a time: median ${notebookLatency.medianMs} ms, p90 ${notebookLatency.p90Ms} ms (${notebookLatency.requests} requests, node:http client)`);
+if (notebookLatency) {
+  console.log(
+    `  POST /v1/run one at a time: median ${notebookLatency.medianMs} ms, p90 ${notebookLatency.p90Ms} ms (${notebookLatency.requests} requests, node:http client; ` +
+      `the ${notebookLatency.warmup} warm-up requests before them: median ${notebookLatency.warmupMedianMs} ms)`,
+  );
+}
 if (notebookLatencyFetch) console.log(`  POST /v1/run one at a time with fetch as the client: median ${notebookLatencyFetch.medianMs} ms, p90 ${notebookLatencyFetch.p90Ms} ms`);
 if (notebookThroughput) console.log(`  POST /v1/run, ${NOTEBOOK_CONNECTIONS} connections: ${notebookThroughput.requestsPerSecond.toFixed(0)} req/s, p50 ${notebookThroughput.p50Ms} ms, p99 ${notebookThroughput.p99Ms} ms`);
 if (freshNotebook) console.log(`  fresh ${PYTHON} + torch: median ${freshNotebook.medianMs} ms (${freshNotebook.runs} runs, ${freshNotebook.minMs}..${freshNotebook.maxMs})`);
