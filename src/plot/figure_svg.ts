@@ -1,5 +1,6 @@
 import { scaleLinear } from 'd3-scale';
 import { allocateBytes, asciiText, grownBytes, writeAscii } from '../engine/ascii_bytes.js';
+import { packedTexts, viewOf, WHOLE_TEXT } from '../engine/digit_text.js';
 
 /**
  * One chart, drawn the way matplotlib draws the course's figures: lines (or
@@ -232,25 +233,8 @@ function coordinateText(hundredths: number): string {
   return String(Math.round((hundredths / 100) * 1000) / 1000);
 }
 
-/**
- * The text of whole numbers 0..999 and of fractions .00-.99 (`.5`, `.07`, nothing for .00), each
- * packed little-endian into 32 bits: up to 3 characters, and their count in the top byte. A
- * coordinate inside a plot is written with two 4-byte stores (the bytes past the text are written
- * over next), about 3× faster than digit by digit: a 1000-point line is drawn on every lab run.
- */
-const WHOLE_TEXT = packedTexts(1000, (whole) => String(whole));
+/** The fractions .00-.99 as written (`.5`, `.07`, nothing for .00), packed as WHOLE_TEXT is. */
 const FRACTION_TEXT = packedTexts(100, (hundredths) => (hundredths === 0 ? '' : `.${String(hundredths).padStart(2, '0')}`.replace(/0$/, '')));
-
-function packedTexts(count: number, text: (i: number) => string): Uint32Array {
-  const packed = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    const t = text(i);
-    let bits = t.length << 24;
-    for (let k = 0; k < t.length; k++) bits |= t.charCodeAt(k) << (8 * k);
-    packed[i] = bits >>> 0;
-  }
-  return packed;
-}
 
 /**
  * Writes hundredths / 100 (|hundredths| < MAX_HUNDREDTHS) at `at`: `-12.5`, `3`, `0.07`; returns the
@@ -263,8 +247,7 @@ function writeHundredths(bytes: Uint8Array, view: DataView, at: number, hundredt
     bytes[at++] = 0x2d; /* - */
     magnitude = -magnitude;
   }
-  // floor(magnitude / 100), exactly: (m + 0.5) / 100 is never within 2^-20 of an integer
-  let whole = ((magnitude + 0.5) * 0.01) | 0;
+  let whole = (magnitude / 100) | 0;
   const fraction = magnitude - whole * 100;
   if (whole < 1000) {
     const text = WHOLE_TEXT[whole];
@@ -310,10 +293,6 @@ class SvgWriter {
   toString(): string {
     return asciiText(this.bytes, 0, this.at);
   }
-}
-
-function viewOf(bytes: Uint8Array): DataView {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Rendering is never re-entered: one writer for figures, one for paths asked for alone. */
