@@ -108,14 +108,16 @@ function writeAnswerJson(value: unknown, write: (text: string) => void): void {
       continue;
     }
     const record = item as Record<string, unknown>;
-    const keys = Object.keys(record).filter((key) => {
-      const v = record[key];
-      return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
-    });
+    const keys = Object.keys(record);
     stack.push(CLOSE_BRACE);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      stack.push(record[keys[i]]);
-      stack.push(new TextPiece((i > 0 ? ',' : '') + JSON.stringify(keys[i]) + ':'));
+    // members are pushed last first; the first one written has no comma before it
+    let first = 0;
+    while (first < keys.length && !isWritten(record[keys[first]])) first++;
+    for (let i = keys.length - 1; i >= first; i--) {
+      const v = record[keys[i]];
+      if (!isWritten(v)) continue;
+      stack.push(v);
+      stack.push(keyPiece(keys[i], i > first));
     }
     stack.push(OPEN_BRACE);
   }
@@ -128,6 +130,9 @@ export class AnswerOverLimit extends RangeError {
   }
 }
 
+/** Text at most this long is copied by Utf8Writer itself. */
+const SHORT_TEXT = 24;
+
 /** Text appended as UTF-8 into a lent buffer. */
 class Utf8Writer {
   private buffer = lendBuffer(0);
@@ -139,8 +144,20 @@ class Utf8Writer {
     if (this.at + text.length > this.maxBytes) throw new AnswerOverLimit(this.maxBytes);
     const room = text.length > 256 ? Buffer.byteLength(text, 'utf8') : 3 * text.length;
     if (this.at + room > this.buffer.length) this.grow(this.at + room);
-    if (text.length === 1 && text.charCodeAt(0) < 0x80) this.buffer[this.at++] = text.charCodeAt(0);
-    else this.at += this.buffer.write(text, this.at, 'utf8');
+    if (text.length <= SHORT_TEXT) {
+      // short text (a key, a bracket, a number) is copied here while it is ASCII: a Buffer.write is a call into C++
+      const buffer = this.buffer;
+      let at = this.at;
+      let i = 0;
+      for (; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code >= 0x80) break;
+        buffer[at++] = code;
+      }
+      this.at = i === text.length ? at : at + buffer.write(text.slice(i), at, 'utf8');
+    } else {
+      this.at += this.buffer.write(text, this.at, 'utf8');
+    }
     if (this.at > this.maxBytes) throw new AnswerOverLimit(this.maxBytes);
   }
 
@@ -163,6 +180,28 @@ class Utf8Writer {
 /** Text written as it is (brackets, commas, a key and its colon). */
 class TextPiece {
   constructor(readonly text: string) {}
+}
+
+/** Whether JSON.stringify writes a member with this value (it leaves out undefined, functions and symbols). */
+function isWritten(v: unknown): boolean {
+  return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+}
+
+/**
+ * `"key":` and `,"key":` pieces by key: an answer repeats the same few keys (stdout, data, shape,
+ * ...) hundreds of times. Keys past KEYS_KEPT (variable names are the program's) are made each time.
+ */
+const keyPieces = new Map<string, [TextPiece, TextPiece]>();
+const KEYS_KEPT = 512;
+
+function keyPiece(key: string, afterAnother: boolean): TextPiece {
+  let pieces = keyPieces.get(key);
+  if (pieces === undefined) {
+    const text = JSON.stringify(key) + ':';
+    pieces = [new TextPiece(text), new TextPiece(',' + text)];
+    if (keyPieces.size < KEYS_KEPT) keyPieces.set(key, pieces);
+  }
+  return pieces[afterAnother ? 1 : 0];
 }
 
 const OPEN_BRACKET = new TextPiece('[');

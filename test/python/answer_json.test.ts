@@ -54,6 +54,33 @@ describe('answerJsonBytes writes the UTF-8 of the same text into reused memory',
     }
   });
 
+  it('on random plain data (short and long text beyond ASCII), and members JSON.stringify leaves out first, last or all', () => {
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.double(),
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.constant(undefined),
+        fc.array(tie('node'), { maxLength: 4 }),
+        fc.dictionary(fc.string({ unit: 'binary', maxLength: 30 }), tie('node'), { maxKeys: 4 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        const bytes = answerJsonBytes({ v });
+        expect(utf8(bytes)).toBe(JSON.stringify({ v }));
+        releaseAnswerBytes(bytes);
+      }),
+      { numRuns: 300 },
+    );
+    const skipped = { a: undefined, b: () => 1, c: 1, d: Symbol('s'), e: 'é', f: undefined };
+    for (const data of [skipped, { a: undefined }, { a: () => 1, b: undefined }, [skipped, { x: undefined, y: [undefined, () => 1] }]]) {
+      const bytes = answerJsonBytes(data);
+      expect(utf8(bytes)).toBe(JSON.stringify(data));
+      releaseAnswerBytes(bytes);
+    }
+  });
+
   it('on text beyond ASCII (each UTF-16 unit up to three bytes, lone surrogates escaped as JSON.stringify does)', () => {
     const data = { s: 'x²·∂y/∂x = 2x 🙂', lone: '\ud800', many: Array.from({ length: 100 }, (_, i) => `é${i}`) };
     const bytes = answerJsonBytes(data);
