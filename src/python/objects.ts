@@ -177,14 +177,17 @@ export function isInstance(v: PyValue, cls: PyClass): boolean {
 // ---------------------------------------------------------------- addresses
 
 const addresses = new WeakMap<object, string>();
-let nextAddress = 0x7f3a1c000000;
+/** The address's low 32 bits (its high part is fixed): a number below 2^32 prints in hex ~8× faster than a larger one. */
+let nextAddressLow = 0x1c000000;
 
-/** A stable made-up address per object, as CPython prints them (`0x7f3a1c000040`). */
+/** A stable made-up address per object, as CPython prints them (`0x7f3a1c000070`). */
 export function addressOf(obj: object): string {
   let address = addresses.get(obj);
   if (address === undefined) {
-    nextAddress += 0x70;
-    address = '0x' + nextAddress.toString(16);
+    nextAddressLow += 0x70;
+    // wraps after ~38 million addresses: far more objects than one run can print
+    if (nextAddressLow > 0xfffffff0) nextAddressLow = 0x1c000070;
+    address = '0x7f3a' + nextAddressLow.toString(16);
     addresses.set(obj, address);
   }
   return address;

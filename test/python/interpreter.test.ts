@@ -27,3 +27,14 @@ describe("an error's line is the cell line CPython 3.11's traceback shows", () =
     expect(cell.error === null ? null : [cell.error.type, cell.error.line]).toEqual(expected);
   });
 });
+
+describe('object addresses (`<... object at 0x...>`, id())', () => {
+  it('are stable per object, distinct between objects, and shaped as CPython prints them', () => {
+    const [cell] = runNotebook(['class A:\n    pass\na, b = A(), A()\nprint(repr(a) == repr(a), repr(a) != repr(b), id(a) == id(a), id(a) != id(b))\nprint(a)\nprint(b)']).cells;
+    expect(cell.error).toBeNull();
+    const [same, first, second] = cell.stdout.trimEnd().split('\n');
+    expect(same).toBe('True True True True');
+    expect(first).toMatch(/^<__main__\.A object at 0x7f[0-9a-f]{10}>$/);
+    expect(second).toMatch(/^<__main__\.A object at 0x7f[0-9a-f]{10}>$/);
+  });
+});
