@@ -155,6 +155,29 @@ function escapeCodePoint(cp: number): string {
   return '\\U' + hex(cp, 8);
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+/** The ASCII characters repr() escapes, with the quote it is written in. */
+const ASCII_ESCAPED_IN_SINGLE = /[\x00-\x1f\x7f\\']/g;
+const ASCII_ESCAPED_IN_DOUBLE = /[\x00-\x1f\x7f\\"]/g;
+
+function asciiEscapeOf(ch: string): string {
+  switch (ch) {
+    case '\\':
+      return '\\\\';
+    case "'":
+    case '"':
+      return '\\' + ch;
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    case '\t':
+      return '\\t';
+    default:
+      return '\\x' + hex(ch.charCodeAt(0), 2);
+  }
+}
+
 /** repr(str): single quotes unless the text has ' and no ", Python's escapes. */
 export function strRepr(s: string): string {
   let quote = "'";
@@ -168,6 +191,8 @@ export function strRepr(s: string): string {
     }
   }
   if (simple) return quote + s + quote;
+  // ASCII text (a long printed text, a tensor's repr in a string): escaped by one native replace
+  if (!NON_ASCII.test(s)) return quote + s.replace(quote === "'" ? ASCII_ESCAPED_IN_SINGLE : ASCII_ESCAPED_IN_DOUBLE, asciiEscapeOf) + quote;
   let out = quote;
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;

@@ -102,6 +102,12 @@ describe('intRepr and strRepr', () => {
     expect(strRepr('a\nb\t\\')).toBe("'a\\nb\\t\\\\'");
     expect(strRepr('é日本😀')).toBe("'é日本😀'");
     expect(strRepr('\x00\x7f\x85\xa0')).toBe("'\\x00\\x7f\\x85\\xa0'");
+    // ASCII-only text takes a path of its own (one native replace): CPython 3.11's repr() of each
+    expect(strRepr('\x00\x1f\x7f\x01')).toBe("'\\x00\\x1f\\x7f\\x01'");
+    expect(strRepr('it\'s\t"x"\\')).toBe(`'it\\'s\\t"x"\\\\'`);
+    expect(strRepr('say "hi"\n')).toBe(`'say "hi"\\n'`);
+    const printed = 'tensor([-10.0000,  -9.9800,\n        -9.9600], requires_grad=True)\n'.repeat(40);
+    expect(strRepr(printed)).toBe(`'${'tensor([-10.0000,  -9.9800,\\n        -9.9600], requires_grad=True)\\n'.repeat(40)}'`);
     expect(asciiRepr('é日😀')).toBe("'\\xe9\\u65e5\\U0001f600'");
     expect(pyLen('a😀')).toBe(2);
   });
