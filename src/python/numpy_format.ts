@@ -10,6 +10,7 @@
  * 0.10000000149011612), numbers are padded to a common width, rows wrap at 75 columns.
  */
 
+import { chargeWork } from '../engine/meter.js';
 import { fixedDecimal, shortestDecimal } from './format.js';
 
 export type NumpyDtype = 'float32' | 'float64' | 'int64' | 'bool';
@@ -451,6 +452,12 @@ type Formatter = (index: number) => string;
 
 const PRECISION = 8;
 const THRESHOLD = 1000;
+/**
+ * Work units (engine/meter.ts: an element of a kernel, a few ns) charged per printed element: a
+ * float's digits cost a hundred times a kernel's element, an int's or a bool's text a few times.
+ */
+const WORK_PER_FLOAT_ELEMENT = 256;
+const WORK_PER_OTHER_ELEMENT = 16;
 const EDGE_ITEMS = 3;
 const LINE_WIDTH = 75;
 
@@ -677,6 +684,9 @@ function array2string(a: NumpyArray, separator: string, prefix: string, suffix: 
   if (size === 0) return '[]';
   const summarize = size > THRESHOLD;
   const shown = shownElements(a.shape, summarize);
+  // Metered before the digits are worked out: a float element takes ~1–2.5 µs here (shortest
+  // digits by trial, Dragon4 where that cannot tell), a loop of prints must not run unmetered.
+  chargeWork(shown.length * (a.dtype === 'float32' || a.dtype === 'float64' ? WORK_PER_FLOAT_ELEMENT : WORK_PER_OTHER_ELEMENT));
   const format = makeFormatter(a, shown);
   return formatArray(a, format, LINE_WIDTH - suffix.length, ' ' + ' '.repeat(prefix.length), separator, summarize);
 }

@@ -22,7 +22,7 @@ const tower = (levels: number) => ({
   fields: ['data'],
 });
 
-/** One of each heavy kind from issue 11, each a few hundred bytes. */
+/** One of each heavy kind from issue 11 (and a notebook that prints in a loop), each a few hundred bytes. */
 const HEAVY: [string, unknown][] = [
   ['/v1/evaluate', { inputs: { x: linspace(1000) }, expr: 'a = x.view(1000,1)*x; b = (a@a).sum()', outputs: ['b'], fields: ['data'] }],
   ['/v1/evaluate', tower(11)],
@@ -31,6 +31,8 @@ const HEAVY: [string, unknown][] = [
   ['/v1/check', { submission: { inputs: { x: { zeros: [300, 300] } }, expr: 'y = (x @ x).sum()' }, reference: { expr: 'y = (x @ x @ x).sum()' }, points: 32 }],
   ['/v1/gradcheck', { program: { inputs: { x: linspace(15) }, expr: 'y = x.view(15, 1, 1) * x.view(1, 15, 1) * x.view(1, 1, 15)' } }],
   ['/v1/evaluate/batch', { items: Array.from({ length: 4 }, () => ({ inputs: { x: linspace(1_000_000) }, expr: 'y = (x * 2).sum()' })) }],
+  // printing numpy arrays in a loop: each 1000-float repr took ~2 ms unmetered (1.5 s on the event loop before 2026-12-01)
+  ['/v1/run', { cells: ['import torch\na = torch.linspace(-10, 10, 1000).numpy()\nfor i in range(1000):\n    s = repr(a)'] }],
 ];
 
 let server: ServerProcess;
