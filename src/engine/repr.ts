@@ -1,4 +1,5 @@
 import { allocateBytes, asciiText, grownBytes } from './ascii_bytes.js';
+import { chargeWork } from './meter.js';
 import type { Tensor } from './tensor.js';
 
 // PyTorch 1.13's `repr(tensor)` (torch/_tensor_str.py) with the default print options.
@@ -44,6 +45,9 @@ function format(t: Tensor, suffixes: ReprSuffixes, cacheable: boolean): string {
   const requiresGrad = gradFn === null && suffixes.requiresGrad === true;
   let cached = cacheable ? cachedContents(t) : null;
   if (cached !== null && cached.repr !== null && cached.reprGradFn === gradFn && cached.reprRequiresGrad === requiresGrad) return cached.repr;
+  // Formatting is work the meter must see (~20-45 ns an element shown, more for a strided view):
+  // a loop printing views of a 1000-element tensor ran ~900 reprs inline before the meter tripped.
+  if (cached === null) chargeWork(printedElements(t) * WORK_PER_PRINTED_ELEMENT);
   const suffixList: string[] = [];
   if (t.numel === 0 && t.ndim !== 1) suffixList.push(`size=${pythonTuple(t.shape)}`);
   // int64 and bool are the default dtypes of integer and bool data: shown only for an empty tensor.
@@ -76,6 +80,17 @@ function format(t: Tensor, suffixes: ReprSuffixes, cacheable: boolean): string {
     cached.reprRequiresGrad = requiresGrad;
   }
   return text;
+}
+
+/** Work units (meter.ts: a kernel's element, a few ns) per element a repr formats. */
+const WORK_PER_PRINTED_ELEMENT = 8;
+
+/** How many elements a repr shows: all up to THRESHOLD, else EDGE_ITEMS at each end of every dimension. */
+function printedElements(t: { numel: number; shape: readonly number[] }): number {
+  if (t.numel <= THRESHOLD) return t.numel;
+  let shown = 1;
+  for (const size of t.shape) shown *= Math.min(size, 2 * EDGE_ITEMS);
+  return shown;
 }
 
 function isAscii(text: string): boolean {

@@ -16,6 +16,8 @@
  * arithmetic where a tie must round half-to-even as Python's dtoa does.
  */
 
+import { chargeWork } from '../engine/meter.js';
+
 export type PythonErrorType = 'ValueError' | 'TypeError' | 'OverflowError' | 'KeyError' | 'IndexError' | 'AttributeError';
 
 /** A Python exception raised by formatting: `pythonType` names its class, `message` is str(exception). */
@@ -72,8 +74,14 @@ function codePoints(s: string): string[] {
 // repr / str of int, float, str
 
 export function intRepr(x: bigint): string {
-  return x.toString();
+  const text = x.toString();
+  // decimal digits of a big int cost ~30 ns each here (quadratic below CPython's 4300-digit limit): metered
+  if (text.length > 64) chargeWork(text.length * WORK_PER_BIG_INT_DIGIT);
+  return text;
 }
+
+/** Work units (engine/meter.ts) per decimal digit of an int longer than 64 digits. */
+const WORK_PER_BIG_INT_DIGIT = 4;
 
 /** repr(float) == str(float): shortest round-trip digits, exponent when exp < -4 or >= 16. */
 export function floatRepr(x: number): string {

@@ -90,6 +90,16 @@ describe('resource limits', () => {
     expect(work).toBeLessThan(1_200_000);
   });
 
+  it("meters a tensor's repr by the elements it shows, and a big int's digits", () => {
+    // views are printed afresh each time (a repr is cached per tensor): ~45 us each, 164 units before
+    expect(() => withWorkMeter(150_000, () => runNotebook(['import torch\nx = torch.linspace(-10, 10, 1000)\nfor i in range(40):\n    s = repr(x[:])']))).toThrow(WorkLimitExceeded);
+    expect(() => withWorkMeter(150_000, () => runNotebook(['n = 7 ** 5000\nfor i in range(20):\n    s = str(n)']))).toThrow(WorkLimitExceeded);
+    // printing the same tensor again is a cached text, not work
+    const once = withWorkMeter(Infinity, () => runNotebook(['import torch\nx = torch.linspace(-10, 10, 1000)\ns = repr(x)'])).work;
+    const often = withWorkMeter(Infinity, () => runNotebook(['import torch\nx = torch.linspace(-10, 10, 1000)\nfor i in range(40):\n    s = repr(x)'])).work;
+    expect(often - once).toBeLessThan(40 * 1000);
+  });
+
   it('bounds what a cell may print', () => {
     const limits = { ...DEFAULT_RUN_LIMITS, maxOutputChars: 100 };
     expect(errorsOf(['for i in range(100):\n    print("0123456789")'], limits)).toEqual(['MemoryError@2']);
