@@ -61,7 +61,7 @@ import {
   checkAttributeName,
   checkIntDigits,
 } from './objects.js';
-import { binaryOp, compareOp, floatDivmod, intOp, MAX_SEQUENCE_LENGTH, toFloat, unaryOp } from './operators.js';
+import { binaryOp, checkLength, compareOp, floatDivmod, intOp, MAX_SEQUENCE_LENGTH, toFloat, unaryOp } from './operators.js';
 import {
   type Kwargs,
   NOT_IMPLEMENTED,
@@ -989,7 +989,11 @@ defineMethods(strType, {
     items.forEach((item, i) => {
       if (typeof item !== 'string') throw pyError('TypeError', `sequence item ${i}: expected str instance, ${typeName(item)} found`);
     });
-    return (items as string[]).join(self as string);
+    const separator = self as string;
+    let length = separator.length * Math.max(0, items.length - 1);
+    for (const item of items as string[]) length += item.length;
+    checkLength(length);
+    return (items as string[]).join(separator);
   },
   split: (self, args, kwargs) => {
     const [sep, maxsplit] = parseArgs('split', ['sep=', 'maxsplit='], args, kwargs);
@@ -1035,19 +1039,49 @@ defineMethods(strType, {
     const [old, replacement] = [checkStr(args[0], 'replace'), checkStr(args[1], 'replace')];
     const count = args[2] === undefined ? -1 : Number(int(args[2]));
     const s = self as string;
+    const limit = count < 0 ? Infinity : count;
+    // The text is split at the first `limit` matches (left to right, one pass) and the pieces joined
+    // with the replacement; the result's length is known, and refused if too long, before it is
+    // built. Scanning is charged as copying is (a step per 16 characters), pieces made one by one a
+    // step per 4.
+    const pieces: string[] = [];
+    runtime.charge(Math.ceil(s.length / 16));
+    if (old === '') {
+      // '' matches before every character and at the end: 'ab' -> '-a-b-'
+      const characters = Array.from(s);
+      runtime.charge(Math.ceil(characters.length / 4));
+      const matches = Math.min(limit, characters.length + 1);
+      checkLength(s.length + matches * replacement.length);
+      pieces.push('');
+      for (let i = 0; i < characters.length; i++) {
+        if (i + 1 < matches) pieces.push(characters[i]);
+        else {
+          pieces.push(characters.slice(i).join(''));
+          break;
+        }
+      }
+      if (matches === characters.length + 1) pieces.push('');
+      return matches === 0 ? s : pieces.join(replacement);
+    }
     if (count < 0) {
-      if (old === '') return replacement + Array.from(s).join(replacement) + replacement;
-      return s.split(old).join(replacement);
+      // every match: the native split, then its pieces joined
+      const parts = s.split(old);
+      if (parts.length === 1) return s;
+      checkLength(s.length + (parts.length - 1) * (replacement.length - old.length));
+      return parts.join(replacement);
     }
-    let out = s;
     let from = 0;
-    for (let i = 0; i < count; i++) {
-      const at = out.indexOf(old, from);
+    while (pieces.length < limit) {
+      const at = s.indexOf(old, from);
       if (at < 0) break;
-      out = out.slice(0, at) + replacement + out.slice(at + old.length);
-      from = at + replacement.length + (old === '' ? 1 : 0);
+      pieces.push(s.slice(from, at));
+      from = at + old.length;
+      if ((pieces.length & 255) === 0) runtime.charge(64);
     }
-    return out;
+    if (pieces.length === 0) return s;
+    checkLength(s.length + pieces.length * (replacement.length - old.length));
+    pieces.push(s.slice(from));
+    return pieces.join(replacement);
   },
   startswith: (self, args) => affix(self as string, args, (s, p) => s.startsWith(p)),
   endswith: (self, args) => affix(self as string, args, (s, p) => s.endsWith(p)),

@@ -345,7 +345,8 @@ function repeatCount(n: PyValue): number | null {
   return null;
 }
 
-function checkLength(n: number): void {
+/** Refuses (MemoryError) a sequence or string of `n` items before it is built, and charges copying them. */
+export function checkLength(n: number): void {
   if (n > MAX_SEQUENCE_LENGTH) throw pyError('MemoryError', `a sequence of ${n} items is longer than this service builds`);
   // copying items is cheap next to a step: one step per 16
   runtime.charge(Math.ceil(n / 16));

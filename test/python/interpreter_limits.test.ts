@@ -100,6 +100,15 @@ describe('resource limits', () => {
     expect(often - once).toBeLessThan(40 * 1000);
   });
 
+  it('refuses a long string from replace or join before building it, and replaces with a count in one pass', () => {
+    expect(errorsOf(["s = 'a' * 10 ** 6\nt = s.replace('a', 'b' * 400)", "s = 'a' * 10 ** 6\nt = s.replace('', 'b' * 400)", "s = 'ab' * 10 ** 5\nt = ('x' * 100).join([s] * 1000)"])).toEqual(['MemoryError@2', 'MemoryError@2', 'MemoryError@2']);
+    // a million single replacements (quadratic before: each rebuilt the whole text)
+    expect(errorsOf(["s = 'a' * 10 ** 6\nprint(len(s.replace('a', 'bc', 10 ** 6)))"])).toEqual(['2000000\n']);
+    // CPython 3.11's results
+    const [cell] = runNotebook(["print(repr('abc'.replace('', '-', 2)), repr('a😀b'.replace('', '|')), repr('aaaa'.replace('a', 'b', 2)), repr(''.replace('', 'x')), repr('abc'.replace('', '-', 0)), repr('a-b-c'.replace('-', '', 1)), repr(', '.join(['a', 'b'])))"]).cells;
+    expect(cell.stdout).toBe("'-a-bc' '|a|😀|b|' 'bbaa' 'x' 'abc' 'ab-c' 'a, b'\n");
+  });
+
   it('bounds what a cell may print', () => {
     const limits = { ...DEFAULT_RUN_LIMITS, maxOutputChars: 100 };
     expect(errorsOf(['for i in range(100):\n    print("0123456789")'], limits)).toEqual(['MemoryError@2']);
