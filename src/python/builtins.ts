@@ -958,6 +958,12 @@ function strIndexArgs(s: string, args: PyValue[]): [string, number, number] {
   return [sub, clip(args[1], 0), clip(args[2], n)];
 }
 
+/** `s`, with its length charged as work done on it: a step per `charactersPerStep` characters. */
+function chargedText(s: string, charactersPerStep: number): string {
+  runtime.charge(Math.ceil(s.length / charactersPerStep));
+  return s;
+}
+
 function pad(s: string, width: PyValue, fill: PyValue | undefined, where: 'left' | 'right' | 'center'): string {
   const w = Number(int(width));
   if (w > MAX_SEQUENCE_LENGTH) throw pyError('MemoryError', `a string of ${w} characters is longer than this service builds`);
@@ -1025,11 +1031,13 @@ defineMethods(strType, {
   strip: (self, args) => stripChars(self as string, args[0], true, true),
   lstrip: (self, args) => stripChars(self as string, args[0], true, false),
   rstrip: (self, args) => stripChars(self as string, args[0], false, true),
-  upper: (self) => (self as string).toUpperCase(),
-  lower: (self) => (self as string).toLowerCase(),
-  casefold: (self) => (self as string).toLowerCase(),
-  swapcase: (self) => Array.from(self as string).map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
-  title: (self) => (self as string).toLowerCase().replace(/(^|[^a-zA-Z])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()),
+  upper: (self) => chargedText(self as string, 16).toUpperCase(),
+  lower: (self) => chargedText(self as string, 16).toLowerCase(),
+  casefold: (self) => chargedText(self as string, 16).toLowerCase(),
+  // character by character (~100 ns each): a step per 4
+  swapcase: (self) => Array.from(chargedText(self as string, 4)).map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
+  // a callback per word (~300 ns a character for short words): a step per character
+  title: (self) => chargedText(self as string, 1).toLowerCase().replace(/(^|[^a-zA-Z])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()),
   capitalize: (self) => {
     const s = self as string;
     return s.length === 0 ? s : s[0].toUpperCase() + s.slice(1).toLowerCase();
@@ -1163,7 +1171,13 @@ defineMethods(strType, {
     const s = self as string;
     return p !== '' && s.endsWith(p) ? s.slice(0, -p.length) : s;
   },
-  expandtabs: (self) => (self as string).replace(/\t/g, '        '),
+  expandtabs: (self) => {
+    const s = chargedText(self as string, 16);
+    let tabs = 0;
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 9) tabs++;
+    checkLength(s.length + 7 * tabs);
+    return s.replace(/\t/g, '        ');
+  },
 });
 
 function chargedTemplate(template: string): string {

@@ -164,27 +164,17 @@ function escapeCodePoint(cp: number): string {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
-/** The ASCII characters repr() escapes, with the quote it is written in. */
-const ASCII_ESCAPED_IN_SINGLE = /[\x00-\x1f\x7f\\']/g;
-const ASCII_ESCAPED_IN_DOUBLE = /[\x00-\x1f\x7f\\"]/g;
-
-function asciiEscapeOf(ch: string): string {
-  switch (ch) {
-    case '\\':
-      return '\\\\';
-    case "'":
-    case '"':
-      return '\\' + ch;
-    case '\n':
-      return '\\n';
-    case '\r':
-      return '\\r';
-    case '\t':
-      return '\\t';
-    default:
-      return '\\x' + hex(ch.charCodeAt(0), 2);
-  }
+/** Control characters repr() writes as \xNN (\n, \r and \t have escapes of their own). */
+const OTHER_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+const OTHER_CONTROLS = new RegExp(OTHER_CONTROL.source, 'g');
+/** `\xNN`, charged as it is written (a callback per character, ~400 ns). */
+function controlEscape(ch: string): string {
+  chargeWork(64);
+  return '\\x' + hex(ch.charCodeAt(0), 2);
 }
+
+/** Work units (engine/meter.ts) per character of a string repr() escapes (more where it goes one by one). */
+const WORK_PER_ESCAPED_CHARACTER = 2;
 
 /** repr(str): single quotes unless the text has ' and no ", Python's escapes. */
 export function strRepr(s: string): string {
@@ -199,8 +189,21 @@ export function strRepr(s: string): string {
     }
   }
   if (simple) return quote + s + quote;
-  // ASCII text (a long printed text, a tensor's repr in a string): escaped by one native replace
-  if (!NON_ASCII.test(s)) return quote + s.replace(quote === "'" ? ASCII_ESCAPED_IN_SINGLE : ASCII_ESCAPED_IN_DOUBLE, asciiEscapeOf) + quote;
+  if (!NON_ASCII.test(s)) {
+    // ASCII text (a long printed text, a tensor's repr in a string): a native pass per kind of
+    // escape, the backslash first (what later passes write is never escaped again). ~1 ns a character.
+    chargeWork(s.length * WORK_PER_ESCAPED_CHARACTER);
+    let out = s;
+    if (out.includes('\\')) out = out.replaceAll('\\', '\\\\');
+    if (out.includes('\n')) out = out.replaceAll('\n', '\\n');
+    if (out.includes('\r')) out = out.replaceAll('\r', '\\r');
+    if (out.includes('\t')) out = out.replaceAll('\t', '\\t');
+    if (quote === "'" && out.includes("'")) out = out.replaceAll("'", "\\'");
+    if (OTHER_CONTROL.test(out)) out = out.replace(OTHER_CONTROLS, controlEscape);
+    return quote + out + quote;
+  }
+  // a character (code point) at a time, ~50-150 ns each
+  chargeWork(s.length * WORK_PER_ESCAPED_CHARACTER * 8);
   let out = quote;
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
