@@ -936,13 +936,36 @@ function whitespaceSplit(s: string, maxsplit: number): string[] {
 
 function stripChars(s: string, chars: PyValue | undefined, left: boolean, right: boolean): string {
   const set = chars === undefined || chars === null ? null : new Set(Array.from(checkStr(chars, 'strip')));
-  const strip = (ch: string) => (set === null ? /\s/.test(ch) : set.has(ch));
-  const cps = Array.from(s);
+  const strip = (ch: string) => (set === null ? isWhitespace(ch) : set.has(ch));
+  // code point by code point from each end, in place (a surrogate pair is one character)
   let start = 0;
-  let end = cps.length;
-  if (left) while (start < end && strip(cps[start])) start++;
-  if (right) while (end > start && strip(cps[end - 1])) end--;
-  return cps.slice(start, end).join('');
+  let end = s.length;
+  if (left) {
+    while (start < end) {
+      const ch = String.fromCodePoint(s.codePointAt(start) as number);
+      if (!strip(ch)) break;
+      start += ch.length;
+    }
+  }
+  if (right) {
+    while (end > start) {
+      const low = s.charCodeAt(end - 1);
+      const pair = end - 2 >= start && low >= 0xdc00 && low <= 0xdfff && s.charCodeAt(end - 2) >= 0xd800 && s.charCodeAt(end - 2) <= 0xdbff;
+      const ch = s.slice(pair ? end - 2 : end - 1, end);
+      if (!strip(ch)) break;
+      end -= ch.length;
+    }
+  }
+  // charged for what was examined (a step per 16 characters)
+  runtime.charge(Math.ceil((start + s.length - end) / 16));
+  return s.slice(start, end);
+}
+
+/** What the default strip() removes (JavaScript's \s; the ASCII ones without a regex). */
+function isWhitespace(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return /^\s$/.test(ch);
 }
 
 function strIndexArgs(s: string, args: PyValue[]): [string, number, number] {
@@ -1111,7 +1134,7 @@ defineMethods(strType, {
   },
   count: (self, args) => {
     const [sub, start, end] = strIndexArgs(self as string, args);
-    const region = (self as string).slice(start, end);
+    const region = chargedText((self as string).slice(start, end), 16);
     if (sub === '') return BigInt(Array.from(region).length + 1);
     return BigInt(region.split(sub).length - 1);
   },

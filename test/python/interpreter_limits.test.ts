@@ -109,9 +109,9 @@ describe('resource limits', () => {
     expect(cell.stdout).toBe("'-a-bc' '|a|😀|b|' 'bbaa' 'x' 'abc' 'ab-c' 'a, b'\n");
   });
 
-  it("meters repr() of long strings and whole-string methods, and refuses expandtabs' long results", () => {
+  it("meters repr() of long strings and whole-string methods (strip, count, case), and refuses expandtabs' long results", () => {
     // 10,000 characters: making the text is well under the limit, working on it 20 times is not
-    for (const loop of ["s = '\\t' * 10 ** 4\nfor i in range(20):\n    t = repr(s)", "s = 'é\\n' * 5000\nfor i in range(20):\n    t = repr(s)", "s = 'aB' * 5000\nfor i in range(20):\n    t = s.swapcase()", "s = 'a b' * 3000\nfor i in range(20):\n    t = s.title()"]) {
+    for (const loop of ["s = ' ' * 10 ** 4 + 'a'\nfor i in range(20):\n    t = s.strip()", "s = 'ab' * 5000\nfor i in range(20):\n    t = s.count('a')", "s = '\\t' * 10 ** 4\nfor i in range(20):\n    t = repr(s)", "s = 'é\\n' * 5000\nfor i in range(20):\n    t = repr(s)", "s = 'aB' * 5000\nfor i in range(20):\n    t = s.swapcase()", "s = 'a b' * 3000\nfor i in range(20):\n    t = s.title()"]) {
       expect(() => withWorkMeter(150_000, () => runNotebook([loop])), loop).toThrow(WorkLimitExceeded);
     }
     expect(errorsOf(["s = 'a\\t' * 2 * 10 ** 6\nt = s.expandtabs()", "print('a\\tb'.expandtabs(), 'hello world'.title(), 'aB'.swapcase())"])).toEqual(['MemoryError@2', 'a        b Hello World Ab\n']);
