@@ -362,7 +362,12 @@ for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d))) {
 }`;
 
 /** A program that keeps a replica's worker busy for a few hundred milliseconds, with a small answer. */
-const SLOW_PROGRAM = { inputs: { x: { ones: [160, 160] } }, expr: 'y = (x @ x @ x).sum()', outputs: ['y'], fields: ['data'] };
+/**
+ * What the drain check keeps in flight: two 320×320 matmuls, 65.5 M units (under POOL_MAX_WORK's 100 M),
+ * ~0.3 s on one worker. With two per replica and one worker each, the second is still running when
+ * SIGTERM comes 300 ms after they were sent (160×160, ~40 ms, once finished before it: a flaky check).
+ */
+const SLOW_PROGRAM = { inputs: { x: { ones: [320, 320] } }, expr: 'y = (x @ x @ x).sum()', outputs: ['y'], fields: ['data'] };
 
 interface Report {
   date: string;
