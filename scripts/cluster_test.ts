@@ -358,16 +358,15 @@ for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d))) {
   let cmd = ''; try { cmd = fs.readFileSync('/proc/' + p + '/cmdline', 'utf8'); } catch {}
   const argv = cmd.split('\\0');
   // node itself, not tini (PID 1, whose command line names the server too) nor this program
-  if (argv[0].endsWith('node') && argv.includes('dist/src/server.js') && Number(p) !== process.pid) { process.kill(Number(p), 'SIGKILL'); console.log(p); }
+  if (argv[0].endsWith('node') && argv.includes('dist/src/server.js') && Number(p) !== process.pid) { fs.writeSync(1, p + '\\n'); process.kill(Number(p), 'SIGKILL'); }
 }`;
 
-/** A program that keeps a replica's worker busy for a few hundred milliseconds, with a small answer. */
 /**
- * What the drain check keeps in flight: two 320×320 matmuls, 65.5 M units (under POOL_MAX_WORK's 100 M),
- * ~0.3 s on one worker. With two per replica and one worker each, the second is still running when
- * SIGTERM comes 300 ms after they were sent (160×160, ~40 ms, once finished before it: a flaky check).
+ * What the drain check keeps in flight: two 240×240 matmuls, 84 M units (under POOL_MAX_WORK's 100 M),
+ * ~0.2 s on a worker. With two per replica and one worker each, the second is still running when
+ * SIGTERM comes 300 ms after they were sent (160×160, 25 M units and ~40-70 ms, once finished before it).
  */
-const SLOW_PROGRAM = { inputs: { x: { ones: [320, 320] } }, expr: 'y = (x @ x @ x).sum()', outputs: ['y'], fields: ['data'] };
+const SLOW_PROGRAM = { inputs: { x: { ones: [240, 240] } }, expr: 'y = (x @ x @ x).sum()', outputs: ['y'], fields: ['data'] };
 
 interface Report {
   date: string;
@@ -467,7 +466,11 @@ async function main(): Promise<void> {
   report.kill = await load(url, lbId, { ...course, allowed: [200, 503] }, crashDuration, async () => {
     await sleep((crashDuration * 1000) / 3);
     killedAt = Date.now();
-    const pid = await execNode(victim.id, KILL_SERVER);
+    // The container goes down with its server (tini exits), and may take this exec with it (137)
+    // before it exits on its own: the pid is written before the kill, and 137 is what success can look like.
+    const killed = await docker(['exec', victim.id, 'node', '-e', KILL_SERVER], { timeoutMs: 30_000, allowFailure: true });
+    const pid = killed.stdout.trim();
+    if (pid === '' || (killed.code !== 0 && killed.code !== 137)) throw new Error(`could not kill ${victim.name}'s server (exit ${killed.code}): ${killed.stderr.trim()}`);
     return [`SIGKILL to ${victim.name}'s server process (pid ${pid}) ${((crashDuration * 1000) / 3 / 1000).toFixed(0)} s into the run`];
   });
   // Docker's restart policy brings it back (the next health check marks it healthy).
