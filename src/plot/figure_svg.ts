@@ -49,8 +49,11 @@ export function renderFigureSvg(figure: FigureSpec): string {
   const top = 12 + (figure.title ? TITLE_HEIGHT : 0) + legendRows * LEGEND_ROW + (legendRows > 0 ? 6 : 0);
   const plot = { x: MARGIN.left, y: top, width: width - MARGIN.left - MARGIN.right, height: height - top - MARGIN.bottom };
 
-  const x = scaleLinear().domain(paddedDomain(figure.lines.map((l) => l.x))).range([plot.x, plot.x + plot.width]);
-  const y = scaleLinear().domain(paddedDomain(figure.lines.map((l) => l.y))).range([plot.y + plot.height, plot.y]);
+  // every line's values as doubles (a missing value NaN), read by one kind of loop
+  const xs = figure.lines.map((l) => doubles(l.x));
+  const ys = figure.lines.map((l) => doubles(l.y));
+  const x = scaleLinear().domain(paddedDomain(xs)).range([plot.x, plot.x + plot.width]);
+  const y = scaleLinear().domain(paddedDomain(ys)).range([plot.y + plot.height, plot.y]);
 
   // ASCII only (escapeXml writes everything else as references), written as bytes and decoded once
   const out = svgWriter;
@@ -71,7 +74,7 @@ export function renderFigureSvg(figure: FigureSpec): string {
     out.text(`<g class="role-axis-title"><text x="16" y="${cy}" text-anchor="middle" transform="rotate(-90 16 ${cy})">${escapeXml(figure.ylabel)}</text></g>`);
   }
   out.text(`<defs><clipPath id="plot-area"><rect x="${plot.x}" y="${plot.y}" width="${plot.width}" height="${plot.height}"/></clipPath></defs>`);
-  figure.lines.forEach((l, i) => series(out, l, escapeXml(colorOf(l, i)), x, y));
+  figure.lines.forEach((l, i) => series(out, l.style === 'scatter', xs[i], ys[i], escapeXml(colorOf(l, i)), x, y));
   if (legendEntries.length > 0) out.text(legend(legendEntries, plot.x, 12 + (figure.title ? TITLE_HEIGHT : 0), plot.width));
   out.text('</svg>');
   return out.toString();
@@ -83,14 +86,29 @@ function colorOf(line: FigureLine, index: number): string {
   return line.color ?? COLOR_CYCLE[index % COLOR_CYCLE.length];
 }
 
+/** The values as a Float64Array (itself when it is one), a missing value as NaN. */
+function doubles(values: ArrayLike<number | null>): Float64Array {
+  if (values instanceof Float64Array) return values;
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = typeof v === 'number' ? v : Number.NaN;
+  }
+  return out;
+}
+
 /** matplotlib's 5% margins around the finite values; a single value gets a unit-wide window; nothing gets [0, 1]. */
-function paddedDomain(arrays: readonly ArrayLike<number | null>[]): [number, number] {
+function paddedDomain(arrays: readonly Float64Array[]): [number, number] {
   let low = Infinity;
   let high = -Infinity;
-  for (const array of arrays) {
+  for (let a = 0; a < arrays.length; a++) {
+    const array = arrays[a];
+    // lines plotted against the same x share its array: read once
+    if (arrays.indexOf(array) < a) continue;
     for (let i = 0; i < array.length; i++) {
       const v = array[i];
-      if (v === null || !Number.isFinite(v)) continue;
+      // v - v is 0 exactly for finite v
+      if (v - v !== 0) continue;
       if (v < low) low = v;
       if (v > high) high = v;
     }
@@ -151,74 +169,154 @@ function axes(x: Scale, y: Scale, plot: { x: number; y: number; width: number; h
   return parts.join('');
 }
 
-function series(out: SvgWriter, l: FigureLine, color: string, x: Scale, y: Scale): void {
-  if (l.style === 'scatter') {
-    const n = Math.min(l.x.length, l.y.length);
+function series(out: SvgWriter, scatter: boolean, xs: Float64Array, ys: Float64Array, color: string, x: Scale, y: Scale): void {
+  if (scatter) {
+    const n = Math.min(xs.length, ys.length);
     const dots: string[] = [];
     for (let i = 0; i < n; i++) {
-      const xv = l.x[i];
-      const yv = l.y[i];
-      if (isFiniteNumber(xv) && isFiniteNumber(yv)) dots.push(`<circle cx="${round(x(xv))}" cy="${round(y(yv))}" r="3" fill="${color}"/>`);
+      const xv = xs[i];
+      const yv = ys[i];
+      if (Number.isFinite(xv) && Number.isFinite(yv)) dots.push(`<circle cx="${round(x(xv))}" cy="${round(y(yv))}" r="3" fill="${color}"/>`);
     }
     out.text(`<g class="mark-symbol" clip-path="url(#plot-area)">${dots.join('')}</g>`);
     return;
   }
   out.text('<g class="mark-line" clip-path="url(#plot-area)"><path d="');
-  writeLinePath(out, l.x, l.y, x, y);
+  writeLinePath(out, xs, ys, x, y, SIMPLIFY_THRESHOLD);
   out.text(`" fill="none" stroke="${color}" stroke-width="2"/></g>`);
 }
 
 /**
- * The `d` of a line through the points (d3-shape's line() with its linear curve, written out:
- * a figure of 1000 points is drawn on every notebook run). A missing or non-finite value breaks
- * the line into segments instead of drawing through it: each segment starts with M, and a
- * segment of one point is closed (Z) as d3 closes it. Coordinates are rounded to 1/100 pixel.
+ * matplotlib's `path.simplify_threshold` (its default, 1/9 pixel; `path.simplify` is on by
+ * default): a line's points within this distance of the straight run they continue are merged
+ * into it, so a straight or flat stretch of 1000 points is drawn as one segment.
  */
-export function linePathData(xs: ArrayLike<number | null>, ys: ArrayLike<number | null>, x: Scale, y: Scale): string {
+export const SIMPLIFY_THRESHOLD = 1 / 9;
+
+/**
+ * The `d` of a line through the points (d3-shape's line() with its linear curve, written out:
+ * a figure of 1000 points is drawn on every notebook run), simplified as matplotlib draws lines:
+ * a run of points that stays within `threshold` pixels of the direction it started in, always
+ * moving forward along it, is drawn as one segment to its last point (every point then lies
+ * within twice the threshold of what is drawn; a negative threshold keeps every point). A missing
+ * or non-finite value breaks the line into segments instead of drawing through it: each segment
+ * starts with M, and a segment of one point is closed (Z) as d3 closes it. Coordinates are
+ * rounded to 1/100 pixel.
+ */
+export function linePathData(xs: ArrayLike<number | null>, ys: ArrayLike<number | null>, x: Scale, y: Scale, threshold = SIMPLIFY_THRESHOLD): string {
   const out = pathWriter;
   out.at = 0;
-  writeLinePath(out, xs, ys, x, y);
+  writeLinePath(out, doubles(xs), doubles(ys), x, y, threshold);
   return out.toString();
 }
 
+const MOVE = 0x4d; /* M */
+const LINE = 0x4c; /* L */
+const CLOSE = 0x5a; /* Z */
+
 /** Writes linePathData's text at the writer's end. */
-function writeLinePath(out: SvgWriter, xs: ArrayLike<number | null>, ys: ArrayLike<number | null>, x: Scale, y: Scale): void {
+function writeLinePath(out: SvgWriter, xs: Float64Array, ys: Float64Array, x: Scale, y: Scale, threshold: number): void {
   const n = Math.min(xs.length, ys.length);
   const toX = linearMap(x);
   const toY = linearMap(y);
-  // per point: M or L, two coordinates of at most 11 characters (sign, 7 digits, point, 2 digits),
-  // a comma, a Z; and 4 bytes of slack (table entries are stored 4 bytes at a time)
-  let bytes = out.room(n * 25 + 5);
-  let view = out.view;
-  let at = out.at;
-  let segmentLength = 0;
+  // Which points to keep is decided on coordinates from one multiply-add (within an ulp or so of
+  // the scale's); the points kept are written with the scale's own (d3's) arithmetic.
+  const slopeX = toX === null ? 0 : toX.slope;
+  const interceptX = toX === null ? 0 : toX.intercept;
+  const slopeY = toY === null ? 0 : toY.slope;
+  const interceptY = toY === null ? 0 : toY.intercept;
+  // squared, against cross² / |direction|²; -1 never merges
+  const limit = threshold < 0 ? -1 : threshold * threshold;
+  let written = 0; // points of the current segment written
+  // the last point written; the direction from it to the first point after it; the furthest
+  // point of the run merged along that direction (not written yet: -1 for none) and how far along it lies
+  let anchorX = 0;
+  let anchorY = 0;
+  let directionX = 0;
+  let directionY = 0;
+  let norm2 = 0;
+  let pending = -1;
+  let pendingX = 0;
+  let pendingY = 0;
+  let reach = 0;
   for (let i = 0; i < n; i++) {
     const xv = xs[i];
     const yv = ys[i];
-    if (isFiniteNumber(xv) && isFiniteNumber(yv)) {
-      bytes[at++] = segmentLength === 0 ? 0x4d /* M */ : 0x4c; /* L */
-      const px = Math.round((toX === null ? x(xv) : toX.at(xv)) * 100);
-      const py = Math.round((toY === null ? y(yv) : toY.at(yv)) * 100);
-      if (px > -MAX_HUNDREDTHS && px < MAX_HUNDREDTHS && py > -MAX_HUNDREDTHS && py < MAX_HUNDREDTHS) {
-        at = writeHundredths(bytes, view, at, px);
-        bytes[at++] = 0x2c; /* , */
-        at = writeHundredths(bytes, view, at, py);
-      } else {
-        // far outside the plot (it is clipped): written as d3-path writes any number
-        const text = `${coordinateText(px)},${coordinateText(py)}`;
-        out.at = at;
-        bytes = out.room(text.length + (n - i) * 25 + 5);
-        view = out.view;
-        for (let k = 0; k < text.length; k++) bytes[at++] = text.charCodeAt(k);
+    // v - v is 0 exactly for finite v
+    if (xv - xv !== 0 || yv - yv !== 0) {
+      if (pending >= 0) {
+        writePoint(out, LINE, xs[pending], ys[pending], x, y, toX, toY);
+        written++;
+        pending = -1;
       }
-      segmentLength++;
-    } else {
-      if (segmentLength === 1) bytes[at++] = 0x5a; /* Z */
-      segmentLength = 0;
+      if (written === 1) out.bytes[out.at++] = CLOSE;
+      written = 0;
+      continue;
     }
+    const px = toX === null ? x(xv) : xv * slopeX + interceptX;
+    const py = toY === null ? y(yv) : yv * slopeY + interceptY;
+    if (written === 0) {
+      writePoint(out, MOVE, xv, yv, x, y, toX, toY);
+      written = 1;
+      anchorX = px;
+      anchorY = py;
+      continue;
+    }
+    if (pending >= 0) {
+      const offsetX = px - anchorX;
+      const offsetY = py - anchorY;
+      const cross = directionX * offsetY - directionY * offsetX;
+      const along = directionX * offsetX + directionY * offsetY;
+      if (norm2 > 0 && cross * cross <= limit * norm2 && along >= reach) {
+        pending = i;
+        pendingX = px;
+        pendingY = py;
+        reach = along;
+        continue;
+      }
+      // a pending point on the anchor itself has no direction: it is dropped when merging
+      if (norm2 > 0 || limit < 0) {
+        writePoint(out, LINE, xs[pending], ys[pending], x, y, toX, toY);
+        written++;
+        anchorX = pendingX;
+        anchorY = pendingY;
+      }
+    }
+    directionX = px - anchorX;
+    directionY = py - anchorY;
+    norm2 = directionX * directionX + directionY * directionY;
+    pending = i;
+    pendingX = px;
+    pendingY = py;
+    reach = norm2;
   }
-  if (segmentLength === 1) bytes[at++] = 0x5a; /* Z */
-  out.at = at;
+  if (pending >= 0) {
+    writePoint(out, LINE, xs[pending], ys[pending], x, y, toX, toY);
+    written++;
+  }
+  if (written === 1) out.bytes[out.at++] = CLOSE;
+}
+
+/** Writes `M` or `L` and the point (xv, yv) through the scales, rounded to 1/100 pixel, as d3-path writes it. */
+function writePoint(out: SvgWriter, command: number, xv: number, yv: number, x: Scale, y: Scale, toX: LinearMap | null, toY: LinearMap | null): void {
+  // a command, two coordinates of at most 11 characters (sign, 7 digits, point, 2 digits), a
+  // comma, a Z; and 4 bytes of slack (table entries are stored 4 bytes at a time)
+  const bytes = out.room(29);
+  let at = out.at;
+  const px = Math.round((toX === null ? x(xv) : toX.at(xv)) * 100);
+  const py = Math.round((toY === null ? y(yv) : toY.at(yv)) * 100);
+  bytes[at++] = command;
+  if (px > -MAX_HUNDREDTHS && px < MAX_HUNDREDTHS && py > -MAX_HUNDREDTHS && py < MAX_HUNDREDTHS) {
+    const view = out.view;
+    at = writeHundredths(bytes, view, at, px);
+    bytes[at++] = 0x2c; /* , */
+    out.at = writeHundredths(bytes, view, at, py);
+  } else {
+    // far outside the plot (it is clipped): written as d3-path writes any number
+    out.at = at;
+    out.text(`${coordinateText(px)},${coordinateText(py)}`);
+    out.room(5);
+  }
 }
 
 /**
@@ -305,12 +403,19 @@ const pathWriter = new SvgWriter();
  * Null for a scale that is not a plain two-point linear map (clamped, piecewise): then call it.
  */
 class LinearMap {
+  /** The map as one multiply-add (not always the very double `at` gives). */
+  readonly slope: number;
+  readonly intercept: number;
+
   constructor(
     private readonly d0: number,
     private readonly span: number,
     private readonly r0: number,
     private readonly r1: number,
-  ) {}
+  ) {
+    this.slope = (r1 - r0) / span;
+    this.intercept = r0 - d0 * this.slope;
+  }
 
   at(v: number): number {
     const t = (v - this.d0) / this.span;
@@ -343,10 +448,6 @@ function legend(entries: readonly { label: string | null; color: string }[], lef
     );
   });
   return `<g class="role-legend">${parts.join('')}</g>`;
-}
-
-function isFiniteNumber(v: number | null | undefined): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
 }
 
 function round(v: number): number {

@@ -11,8 +11,8 @@ describe('renderFigureSvg', () => {
       renderFigureSvg({
         lines: [
           { x: [0, 1, 2], y: [0, 1, 4], label: 'function' },
-          { x: [0, 1, 2], y: [0, 2, 4], label: null },
-          { x: [0, 1, 2], y: [1, 1, 1], label: 'flat' },
+          { x: [0, 1, 2], y: [0, 2, 3], label: null },
+          { x: [0, 1, 2], y: [1, 2, 1], label: 'bent' },
         ],
         xlabel: 'x',
         ylabel: 'y',
@@ -25,7 +25,7 @@ describe('renderFigureSvg', () => {
       { stroke: COLOR_CYCLE[1], points: 3 },
       { stroke: COLOR_CYCLE[2], points: 3 },
     ]);
-    expect(legendLabels(root)).toEqual(['function', 'flat']);
+    expect(legendLabels(root)).toEqual(['function', 'bent']);
     expect(axisTitles(root)).toEqual(['x', 'y']);
     expect(byClass(root, 'role-title-text')[0].text).toBe('a title');
   });
@@ -100,7 +100,9 @@ describe('linePathData', () => {
     return d ?? '';
   }
 
-  it("equals d3-shape's line(): gaps, one-point segments, negative, tiny and huge coordinates", () => {
+  const KEEP_ALL = -1;
+
+  it("equals d3-shape's line() without simplification: gaps, one-point segments, negative, tiny and huge coordinates", () => {
     let seed = 7;
     const random = (): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -115,21 +117,104 @@ describe('linePathData', () => {
       const domain = trial % 5 === 0 ? [-1e12, 1e12] : [-10 * random() - 0.1, 10 * random() + 0.1];
       const x = scaleLinear().domain(domain).range([64, 620]);
       const y = scaleLinear().domain([-3, 3 + random() * 100]).range([372, 12]);
-      expect(linePathData(xs, ys, x, y)).toBe(d3Path(xs, ys, x, y));
+      expect(linePathData(xs, ys, x, y, KEEP_ALL)).toBe(d3Path(xs, ys, x, y));
     }
     const identity = scaleLinear().domain([0, 1]).range([0, 1]);
     const grid = Array.from({ length: 4001 }, (_, i) => (i - 2000) / 997);
-    expect(linePathData(grid, grid, identity, identity)).toBe(d3Path(grid, grid, identity, identity));
-    expect(linePathData([1, null, 2, 3], [1, 1, null, 3], identity, identity)).toBe('M1,1ZM3,3Z');
+    expect(linePathData(grid, grid, identity, identity, KEEP_ALL)).toBe(d3Path(grid, grid, identity, identity));
+    expect(linePathData([1, null, 2, 3], [1, 1, null, 3], identity, identity, KEEP_ALL)).toBe('M1,1ZM3,3Z');
     // every whole 0..999 and fraction .00-.99 of the coordinate tables, both signs, and past them
     const hundredths = Array.from({ length: 240_001 }, (_, i) => (i - 120_000) / 100);
-    expect(linePathData(hundredths, hundredths.slice().reverse(), identity, identity)).toBe(d3Path(hundredths, hundredths.slice().reverse(), identity, identity));
+    expect(linePathData(hundredths, hundredths.slice().reverse(), identity, identity, KEEP_ALL)).toBe(d3Path(hundredths, hundredths.slice().reverse(), identity, identity));
     // a reversed domain, a clamped scale (called as d3 calls it) and typed arrays (a tensor's values)
     const values = Float32Array.from({ length: 1000 }, (_, i) => -10 + (20 * i) / 999);
     const reversed = scaleLinear().domain([12, -12]).range([64, 620]);
     const clamped = scaleLinear().domain([-5, 5]).range([372, 12]).clamp(true);
-    expect(linePathData(values, values, reversed, clamped)).toBe(d3Path([...values], [...values], reversed, clamped));
-    expect(linePathData([], [], identity, identity)).toBe('');
+    expect(linePathData(values, values, reversed, clamped, KEEP_ALL)).toBe(d3Path([...values], [...values], reversed, clamped));
+    expect(linePathData([], [], identity, identity, KEEP_ALL)).toBe('');
+  });
+});
+
+describe('linePathData simplifies as matplotlib draws (path.simplify, 1/9 pixel)', () => {
+  type Point = [number, number];
+  /** The path's segments as points (M starts one; a Z closes a one-point segment). */
+  function segmentsOf(d: string): Point[][] {
+    const segments: Point[][] = [];
+    for (const [, command, xText, yText] of d.matchAll(/([ML])(-?[\d.e+]+),(-?[\d.e+]+)Z?/g)) {
+      if (command === 'M') segments.push([]);
+      segments[segments.length - 1].push([Number(xText), Number(yText)]);
+    }
+    return segments;
+  }
+  function distanceToPolyline(p: Point, polyline: Point[]): number {
+    if (polyline.length === 1) return Math.hypot(p[0] - polyline[0][0], p[1] - polyline[0][1]);
+    let best = Infinity;
+    for (let i = 1; i < polyline.length; i++) {
+      const [ax, ay] = polyline[i - 1];
+      const [bx, by] = polyline[i];
+      const length2 = (bx - ax) ** 2 + (by - ay) ** 2;
+      const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - ax) * (bx - ax) + (p[1] - ay) * (by - ay)) / length2));
+      best = Math.min(best, Math.hypot(p[0] - (ax + t * (bx - ax)), p[1] - (ay + t * (by - ay))));
+    }
+    return best;
+  }
+
+  it('keeps a subsequence of the points, each segment from its first point to its last, every point within 2/9 pixel of what is drawn', () => {
+    let seed = 11;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const x = scaleLinear().domain([-11, 11]).range([64, 620]);
+    const y = scaleLinear().domain([-2, 2]).range([372, 12]);
+    const shapes: ((v: number) => number)[] = [Math.sin, (v) => Math.max(0, v) / 6, (v) => (v > 0 ? 1 : 0), (v) => Math.round(v * 3) / 10, (v) => (v * v) / 60 - 1, () => random() - 0.5, (v) => Math.sin(v * 40) / 50];
+    let kept = 0;
+    let total = 0;
+    for (let trial = 0; trial < 140; trial++) {
+      const n = 2 + Math.floor(random() * 1500);
+      const shape = shapes[trial % shapes.length];
+      const reversed = trial % 3 === 0;
+      const xs: (number | null)[] = Array.from({ length: n }, (_, i) => Math.fround(-10 + (20 * (reversed ? n - 1 - i : i)) / (n - 1)));
+      const ys: (number | null)[] = xs.map((v) => (random() < 0.01 ? null : Math.fround(shape(v as number))));
+      const simplified = segmentsOf(linePathData(xs, ys, x, y));
+      const all = segmentsOf(linePathData(xs, ys, x, y, -1));
+      expect(simplified.length).toBe(all.length);
+      all.forEach((points, s) => {
+        const drawn = simplified[s];
+        expect(drawn[0]).toEqual(points[0]);
+        expect(drawn[drawn.length - 1]).toEqual(points[points.length - 1]);
+        // a subsequence of the original points
+        let at = 0;
+        for (const p of drawn) {
+          while (at < points.length && (points[at][0] !== p[0] || points[at][1] !== p[1])) at++;
+          expect(at).toBeLessThan(points.length);
+        }
+        // 2/9 pixel, and the 1/100 pixel the coordinates are rounded to
+        for (const p of points) expect(distanceToPolyline(p, drawn)).toBeLessThanOrEqual(2 / 9 + 0.015);
+        kept += drawn.length;
+        total += points.length;
+      });
+    }
+    expect(kept).toBeLessThan(total / 2);
+  });
+
+  it("draws the lab's relu and its derivative (1000 points each) with a handful of points", () => {
+    const xs = Float32Array.from({ length: 1000 }, (_, i) => -10 + (20 * i) / 999);
+    const x = scaleLinear().domain([-11, 11]).range([64, 620]);
+    const y = scaleLinear().domain([-0.5, 10.5]).range([372, 40]);
+    const relu = segmentsOf(linePathData(xs, xs.map((v) => Math.max(0, v)), x, y));
+    const step = segmentsOf(linePathData(xs, xs.map((v) => (v > 0 ? 1 : 0)), x, y));
+    // flat to the last point below 0, one step over it, straight to the end
+    expect(relu.map((s) => s.length)).toEqual([4]);
+    expect(step.map((s) => s.length)).toEqual([4]);
+  });
+
+  it('never merges a line that turns back along itself', () => {
+    const identity = scaleLinear().domain([0, 1]).range([0, 1]);
+    expect(linePathData([0, 10, 5, 20], [0, 0, 0, 0], identity, identity)).toBe('M0,0L10,0L5,0L20,0');
+    expect(linePathData([0, 1, 2, 3, 4], [0, 0, 0, 0, 0], identity, identity)).toBe('M0,0L4,0');
+    expect(linePathData([0, 0, 0], [0, 0, 0], identity, identity)).toBe('M0,0L0,0');
+    expect(linePathData([0, 1, 2, null, 5], [0, 1, 2, 0, 5], identity, identity)).toBe('M0,0L2,2M5,5Z');
   });
 });
 
