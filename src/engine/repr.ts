@@ -541,28 +541,89 @@ class TextElements implements FormattedElements {
   }
 }
 
-/** Picks integer / scientific / fixed notation from the finite non-zero values, then formats each value once. */
+/**
+ * Picks integer / scientific / fixed notation from the finite non-zero values, then formats each
+ * value once. The pass that gathers what decides the notation also formats every element in the
+ * usual notation (fixed, PRECISION digits), so the usual print reads its values once.
+ */
 function formatAll(values: ArrayLike<number>): FormattedElements {
-  let notation: Notation = 'integer';
+  const n = values.length;
+  const { rounded, negative, lengths } = digitScratch(n);
   let min = Infinity;
   let max = 0;
   let allIntegers = true;
   let anyFiniteNonZero = false;
-  const n = values.length;
+  // fixed notation's widths, and how many elements its fast path left for text (NaN in `rounded`)
+  let width = 1;
+  let maxLength = 1;
+  let leftForText = 0;
   for (let k = 0; k < n; k++) {
     const v = values[k];
-    if (!Number.isFinite(v) || v === 0) continue;
-    anyFiniteNonZero = true;
     const magnitude = Math.abs(v);
-    if (magnitude < min) min = magnitude;
-    if (magnitude > max) max = magnitude;
-    if (allIntegers && !Number.isInteger(v)) allIntegers = false;
+    // v - v is 0 exactly for finite v
+    const finiteNonZero = magnitude !== 0 && v - v === 0;
+    if (finiteNonZero) {
+      anyFiniteNonZero = true;
+      if (magnitude < min) min = magnitude;
+      if (magnitude > max) max = magnitude;
+      if (allIntegers && !Number.isInteger(v)) allIntegers = false;
+    }
+    const scaled = magnitude * FIXED_SCALE;
+    if (scaled < FIXED_FAST_LIMIT && Math.fround(v) === v) {
+      // as pythonFixed's fast path (fixedFromScaled): half to even on the exact scaled value
+      const floor = Math.floor(scaled);
+      const fraction = scaled - floor;
+      const r = fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+      const sign = v < 0 || (v === 0 && 1 / v < 0) ? 1 : 0;
+      rounded[k] = r;
+      negative[k] = sign;
+      // sign, whole digits, the point, the fraction digits
+      const length = sign + wholeDigitCount(((r | 0) / FIXED_SCALE) | 0) + 1 + PRECISION;
+      lengths[k] = length;
+      if (length > maxLength) maxLength = length;
+      if (finiteNonZero && length > width) width = length;
+    } else {
+      rounded[k] = Number.NaN;
+      leftForText++;
+    }
   }
+  let notation: Notation = 'integer';
   if (anyFiniteNonZero) {
     const wideRange = max / min > 1000 || max > 1e8;
     if (allIntegers) notation = wideRange ? 'scientific' : 'integer';
     else notation = wideRange || min < 1e-4 ? 'scientific' : 'fixed';
   }
+  if (notation !== 'fixed') return formatInNotation(values, notation);
+  const texts: (string | undefined)[] = [];
+  if (leftForText > 0) {
+    for (let k = 0; k < n; k++) {
+      if (rounded[k] === rounded[k]) continue;
+      const v = values[k];
+      const text = formatElement(v, notation);
+      texts[k] = text;
+      lengths[k] = text.length;
+      if (text.length > maxLength) maxLength = text.length;
+      if (Number.isFinite(v) && v !== 0 && text.length > width) width = text.length;
+    }
+  }
+  const elements = new DigitElements(rounded, negative, lengths, texts, PRECISION);
+  elements.width = width;
+  elements.maxLength = Math.max(width, maxLength);
+  return elements;
+}
+
+const FIXED_SCALE = 10 ** PRECISION;
+/** Scaled magnitudes below this round to an int32 (what DigitElements writes fastest). */
+const FIXED_FAST_LIMIT = 2 ** 31 - 1;
+
+/** Decimal digits of 0 <= whole < 10^6. */
+function wholeDigitCount(whole: number): number {
+  return whole < 10 ? 1 : whole < 100 ? 2 : whole < 1000 ? 3 : whole < 10000 ? 4 : whole < 100000 ? 5 : 6;
+}
+
+/** The elements in integer or scientific notation. */
+function formatInNotation(values: ArrayLike<number>, notation: Notation): FormattedElements {
+  const n = values.length;
   if (notation === 'scientific') {
     const texts = new Array<string>(n);
     let width = 1;

@@ -10,6 +10,9 @@ const element = fc.oneof(
   fc.double({ min: -100, max: 100 }),
   fc.double({ noNaN: false }),
   fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 0.03125, -2.5, 1e-5, 123456789, 1e9, 0.5),
+  // fixed notation past what rounds to an int32 at 4 digits (214748.3647): printed from text
+  fc.double({ min: 100_000, max: 100_000_000, noNaN: true }),
+  fc.constantFrom(214748.3647, 214748.36, 214748.375, -214748.5, 99.99995),
 );
 
 const shape = fc.oneof(
