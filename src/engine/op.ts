@@ -268,7 +268,9 @@ export function defineOp(def: OpDef): OpDef {
  * and converts each to what its kind promises (see ParamKind).
  */
 export function bindArguments(op: OpDef, positional: readonly Value[], keywords: Readonly<Record<string, Value>>): Record<string, Value> {
-  const bound: Record<string, Value> = Object.create(null);
+  // a plain object filled in the op's parameter order (one hidden class per op, not a dictionary);
+  // a name is bound when it is an own property (no parameter is named after Object.prototype's)
+  const bound: Record<string, Value> = {};
   let index = 0;
   for (const param of op.params) {
     if (param.variadic) {
@@ -289,11 +291,11 @@ export function bindArguments(op: OpDef, positional: readonly Value[], keywords:
   for (const key of Object.keys(keywords)) {
     const param = op.params.find((p) => p.name === key);
     if (!param) throw typeError(`${op.name}() got an unexpected keyword argument '${key}'`);
-    if (key in bound) throw typeError(`${op.name}() got multiple values for argument '${key}'`);
+    if (Object.hasOwn(bound, key)) throw typeError(`${op.name}() got multiple values for argument '${key}'`);
     bound[key] = keywords[key];
   }
   for (const param of op.params) {
-    if (!(param.name in bound)) {
+    if (!Object.hasOwn(bound, param.name)) {
       if (param.default === undefined) {
         throw typeError(`${op.name}() missing required argument '${param.name}'`);
       }

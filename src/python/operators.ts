@@ -44,8 +44,9 @@ const KEYWORD_ALIASES: ReadonlyMap<string, string> = new Map([
 
 /** Calls an op of the table with Python arguments (binding errors are Python TypeErrors). */
 export function callOp(op: OpDef, args: readonly PyValue[], kwargs: Kwargs): PyValue {
-  const keywords: Record<string, Value> = Object.create(null);
+  let keywords: Record<string, Value> = NO_KEYWORDS;
   if (kwargs !== null) {
+    keywords = Object.create(null);
     for (const [k, v] of kwargs) {
       const alias = KEYWORD_ALIASES.get(k);
       const name = alias !== undefined && !kwargs.has(alias) && op.params.some((p) => p.name === alias) ? alias : k;
@@ -55,6 +56,8 @@ export function callOp(op: OpDef, args: readonly PyValue[], kwargs: Kwargs): PyV
   const bound = bindArguments(op, args.map(toOpValue), keywords);
   return fromOp(opObserver === null ? op.call(bound) : observedCall(op, bound));
 }
+
+const NO_KEYWORDS: Readonly<Record<string, Value>> = Object.freeze(Object.create(null));
 
 /** Sees each op a program calls and its result (ops an op calls inside itself are not seen). */
 export type OpObserver = (op: OpDef, result: Value) => void;
