@@ -28,6 +28,12 @@ export class TensorStorage {
    * leaves the set when it is computed (Tensor.fulfil).
    */
   readers: Set<Tensor> | null = null;
+  /**
+   * The buffer's values as an answer carries them (program/wire.ts: wireValuesOf), with the
+   * buffer and generation they were read at: a tensor shown in a figure and in `variables`, and
+   * its views and detach()es, share one array until the next write.
+   */
+  wire: { buffer: Storage; generation: number; values: readonly (number | string)[] } | null = null;
 
   constructor(buffer: Storage | null) {
     this.buffer = buffer;

@@ -5,7 +5,9 @@ import type { CheckAnswer, CheckEntry, CheckRequest, Expectations } from '../../
 import type { Limits } from '../../schemas/limits.js';
 import type { EvaluateRequest } from '../../schemas/program.js';
 import { type NestedNumbers, shapeOfNested } from '../../schemas/tensor.js';
+import { allocate } from '../engine/dtype.js';
 import { chargeWork } from '../engine/meter.js';
+import { Tensor } from '../engine/tensor.js';
 import { ProblemError, toProblem } from '../errors.js';
 import { buildInputs } from '../program/inputs.js';
 import { flattenInto, toNested } from '../program/wire.js';
@@ -122,9 +124,11 @@ function pointInputs(request: CheckRequest, limits: Limits): Inputs[] {
     for (const [name, t] of templates) {
       // metered before it is made: drawing a value and writing it into nested arrays is ~100 ns
       chargeWork(t.numel * WORK_PER_RANDOM_VALUE);
-      const random = t.detach();
-      for (let i = 0; i < random.numel; i++) random.data[i] = low + (high - low) * uniformFloat64(rng);
-      inputs[name] = { data: toNested(random), dtype: t.dtype, requires_grad: t.requiresGrad } as Inputs[string];
+      // values of their own (writing them into the template's storage would go around Tensor.write,
+      // which tells the storage's caches of printed and answer values that they changed)
+      const values = allocate(t.dtype, t.numel);
+      for (let i = 0; i < values.length; i++) values[i] = low + (high - low) * uniformFloat64(rng);
+      inputs[name] = { data: toNested(new Tensor(values, t.shape)), dtype: t.dtype, requires_grad: t.requiresGrad } as Inputs[string];
     }
     points.push(inputs);
   }

@@ -109,12 +109,17 @@ function numericalJacobian(input: Tensor, outputs: number, eps: number, run: () 
   const jacobian: Jacobian = [];
   withGradMode(false, () => {
     for (let k = 0; k < input.numel; k++) {
+      // written in place without bumping the version counter (saved tensors of the graph must not
+      // see it); the storage generation is bumped so its cached printed and answer values are not
       const original = input.data[k];
       input.data[k] = original + eps;
+      input.storage.generation++;
       const plus = run().data;
       input.data[k] = original - eps;
+      input.storage.generation++;
       const minus = run().data;
       input.data[k] = original;
+      input.storage.generation++;
       const row = new Float64Array(outputs);
       for (let i = 0; i < outputs; i++) row[i] = (plus[i] - minus[i]) / (2 * eps);
       jacobian.push(row);

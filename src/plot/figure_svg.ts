@@ -21,8 +21,9 @@ export interface FigureSpec {
 }
 
 export interface FigureLine {
-  x: ArrayLike<number | null>;
-  y: ArrayLike<number | null>;
+  /** A missing value (null, or the answer's text of a non-finite one) breaks the line. */
+  x: ArrayLike<number | string | null>;
+  y: ArrayLike<number | string | null>;
   /** Legend text; null leaves the line out of the legend (matplotlib's `_child0`). */
   label: string | null;
   /** Default: matplotlib's colour cycle by position. */
@@ -86,10 +87,14 @@ function colorOf(line: FigureLine, index: number): string {
   return line.color ?? COLOR_CYCLE[index % COLOR_CYCLE.length];
 }
 
-/** The values as a Float64Array (itself when it is one), a missing value as NaN. */
-function doubles(values: ArrayLike<number | null>): Float64Array {
-  if (values instanceof Float64Array) return values;
-  const out = new Float64Array(values.length);
+/** The values as an array of numbers (itself when it is one), a missing value as NaN. */
+function doubles(values: ArrayLike<number | string | null>): readonly number[] {
+  if (Array.isArray(values)) {
+    let allNumbers = true;
+    for (let i = 0; i < values.length && allNumbers; i++) allNumbers = typeof values[i] === 'number';
+    if (allNumbers) return values as number[];
+  }
+  const out = new Array<number>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     out[i] = typeof v === 'number' ? v : Number.NaN;
@@ -98,7 +103,7 @@ function doubles(values: ArrayLike<number | null>): Float64Array {
 }
 
 /** matplotlib's 5% margins around the finite values; a single value gets a unit-wide window; nothing gets [0, 1]. */
-function paddedDomain(arrays: readonly Float64Array[]): [number, number] {
+function paddedDomain(arrays: readonly (readonly number[])[]): [number, number] {
   let low = Infinity;
   let high = -Infinity;
   for (let a = 0; a < arrays.length; a++) {
@@ -169,7 +174,7 @@ function axes(x: Scale, y: Scale, plot: { x: number; y: number; width: number; h
   return parts.join('');
 }
 
-function series(out: SvgWriter, scatter: boolean, xs: Float64Array, ys: Float64Array, color: string, x: Scale, y: Scale): void {
+function series(out: SvgWriter, scatter: boolean, xs: readonly number[], ys: readonly number[], color: string, x: Scale, y: Scale): void {
   if (scatter) {
     const n = Math.min(xs.length, ys.length);
     const dots: string[] = [];
@@ -203,7 +208,7 @@ export const SIMPLIFY_THRESHOLD = 1 / 9;
  * starts with M, and a segment of one point is closed (Z) as d3 closes it. Coordinates are
  * rounded to 1/100 pixel.
  */
-export function linePathData(xs: ArrayLike<number | null>, ys: ArrayLike<number | null>, x: Scale, y: Scale, threshold = SIMPLIFY_THRESHOLD): string {
+export function linePathData(xs: ArrayLike<number | string | null>, ys: ArrayLike<number | string | null>, x: Scale, y: Scale, threshold = SIMPLIFY_THRESHOLD): string {
   const out = pathWriter;
   out.at = 0;
   writeLinePath(out, doubles(xs), doubles(ys), x, y, threshold);
@@ -215,7 +220,7 @@ const LINE = 0x4c; /* L */
 const CLOSE = 0x5a; /* Z */
 
 /** Writes linePathData's text at the writer's end. */
-function writeLinePath(out: SvgWriter, xs: Float64Array, ys: Float64Array, x: Scale, y: Scale, threshold: number): void {
+function writeLinePath(out: SvgWriter, xs: readonly number[], ys: readonly number[], x: Scale, y: Scale, threshold: number): void {
   const n = Math.min(xs.length, ys.length);
   const toX = linearMap(x);
   const toY = linearMap(y);

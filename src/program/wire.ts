@@ -1,5 +1,6 @@
 import type { NestedNumbers } from '../../schemas/tensor.js';
-import type { Tensor } from '../engine/tensor.js';
+import type { Storage } from '../engine/dtype.js';
+import type { Tensor, TensorStorage } from '../engine/tensor.js';
 
 /** A number as it travels in JSON: non-finite values become strings. */
 export function toWireNumber(v: number): number | 'NaN' | 'Infinity' | '-Infinity' {
@@ -14,17 +15,47 @@ export function fromWireNumber(v: number | string): number {
   return v === 'Infinity' ? Infinity : -Infinity;
 }
 
-/** A tensor's data as nested arrays in its shape (a bare number for 0-dim). */
-export function toNested(t: Tensor): NestedNumbers {
-  const { data, shape } = t;
-  if (shape.length === 0) return toWireNumber(data[0]);
+/** Values as they travel in JSON: non-finite ones as strings. */
+export type WireValues = readonly (number | 'NaN' | 'Infinity' | '-Infinity')[];
+
+/** The values as an answer carries them, in a fresh array. */
+export function wireValues(data: ArrayLike<number>): (number | 'NaN' | 'Infinity' | '-Infinity')[] {
   const n = data.length;
-  let level: NestedNumbers[] = new Array<NestedNumbers>(n);
+  const out = new Array<number | 'NaN' | 'Infinity' | '-Infinity'>(n);
   for (let i = 0; i < n; i++) {
     const v = data[i];
     // v - v is 0 exactly for finite v (NaN for NaN and the infinities)
-    level[i] = v - v === 0 ? v : toWireNumber(v);
+    out[i] = v - v === 0 ? v : toWireNumber(v);
   }
+  return out;
+}
+
+/**
+ * A storage's buffer as an answer carries it, made once per write and shared: a tensor plotted
+ * and reported in `variables` (and its views, detach()es and numpy() arrays) is one array until
+ * the storage is written again. Never modify what this returns.
+ */
+export function wireValuesOf(storage: TensorStorage, buffer: Storage): WireValues {
+  const kept = storage.wire;
+  if (kept !== null && kept.buffer === buffer && kept.generation === storage.generation) return kept.values as WireValues;
+  const values = wireValues(buffer);
+  storage.wire = { buffer, generation: storage.generation, values };
+  return values;
+}
+
+/** A tensor's values in row-major order as an answer carries them (shared when the tensor is its whole storage). */
+export function flatWireValues(t: Tensor): WireValues {
+  const data = t.data;
+  return t.dense && t.storage.buffer === data ? wireValuesOf(t.storage, data) : wireValues(data);
+}
+
+/** A tensor's data as nested arrays in its shape (a bare number for 0-dim); a 1-D tensor's array may be shared (flatWireValues). */
+export function toNested(t: Tensor): NestedNumbers {
+  const shape = t.shape;
+  if (shape.length === 0) return toWireNumber(t.data[0]);
+  const flat = flatWireValues(t);
+  if (shape.length === 1) return flat as NestedNumbers[];
+  let level = flat as NestedNumbers[];
   // Group the innermost dimension first, one level per pass (no recursion).
   for (let d = shape.length - 1; d >= 1; d--) {
     const size = shape[d];

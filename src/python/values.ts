@@ -7,7 +7,7 @@
  */
 import type { Node as GradNode } from '../engine/autograd.js';
 import type { NamedTuple, TorchDType } from '../engine/op.js';
-import type { Tensor } from '../engine/tensor.js';
+import type { Tensor, TensorStorage } from '../engine/tensor.js';
 import type * as ast from './ast.js';
 import type { Scope, ScopeInfo } from './environment.js';
 
@@ -323,11 +323,14 @@ export class PyNdarray extends PyObject {
   readonly data: Float32Array | Float64Array | Uint8Array;
   readonly shape: readonly number[];
   readonly dtype: 'float32' | 'float64' | 'int64' | 'bool';
-  constructor(data: PyNdarray['data'], shape: readonly number[], dtype: PyNdarray['dtype']) {
+  /** The tensor storage whose buffer `data` is (Tensor.numpy() shares its memory), else null. */
+  readonly storage: TensorStorage | null;
+  constructor(data: PyNdarray['data'], shape: readonly number[], dtype: PyNdarray['dtype'], storage: TensorStorage | null = null) {
     super();
     this.data = data;
     this.shape = shape;
     this.dtype = dtype;
+    this.storage = storage;
   }
 }
 

@@ -12,12 +12,17 @@ import { pyError } from '../exceptions.js';
 import { activeInterpreter } from '../interpreter.js';
 import { namedType, repr, runtime, str, toArray, truthy, typeName } from '../objects.js';
 import { floatRepr } from '../format.js';
+import { flatWireValues, wireValues, wireValuesOf, type WireValues } from '../../program/wire.js';
 import { type Kwargs, type PyClass, PyBuiltin, PyList, PyModule, PyNativeObject, PyNdarray, PyTuple, type PyValue, PyRange } from '../values.js';
 
 export interface LineRecord {
-  /** The data as np.asarray gives it (float64), copied when plotted. */
-  x: Float64Array;
-  y: Float64Array;
+  /**
+   * The data as np.asarray gives it, as the answer carries it (non-finite values as strings),
+   * taken when plotted: a later in-place change does not move the line (program/wire.ts:
+   * wireValuesOf makes new values after a write).
+   */
+  x: WireValues;
+  y: WireValues;
   /** matplotlib's label; null when it starts with `_` (the default `_child0`). */
   label: string | null;
 }
@@ -50,8 +55,9 @@ export interface FigureJson {
 }
 
 export interface LineJson {
-  x: (number | string)[];
-  y: (number | string)[];
+  /** Shared with other lines and `variables` that carry the same values: never modify. */
+  x: WireValues;
+  y: WireValues;
   label: string | null;
 }
 
@@ -86,35 +92,9 @@ export function flushFigures(): FigureJson[] {
   return shown;
 }
 
-function wire(v: number): number | string {
-  if (Number.isFinite(v)) return v;
-  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-}
-
-/** The values as the answer carries them: a plain array (JSON), non-finite values as wire strings. */
-function wireArray(values: Float64Array): (number | string)[] {
-  const out = new Array<number | string>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    // v - v is 0 exactly for finite v
-    out[i] = v - v === 0 ? v : wire(v);
-  }
-  return out;
-}
-
 function axesJson(a: AxesRecord): Omit<FigureJson, 'more_axes' | 'svg'> {
-  // a recorded array shared by several lines is written once
-  const written = new Map<Float64Array, (number | string)[]>();
-  const wireOf = (values: Float64Array): (number | string)[] => {
-    let out = written.get(values);
-    if (out === undefined) {
-      out = wireArray(values);
-      written.set(values, out);
-    }
-    return out;
-  };
   return {
-    lines: a.lines.map((l) => ({ x: wireOf(l.x), y: wireOf(l.y), label: l.label })),
+    lines: a.lines.map((l) => ({ x: l.x, y: l.y, label: l.label })),
     xlabel: a.xlabel,
     ylabel: a.ylabel,
     title: a.title,
@@ -217,55 +197,34 @@ function floatOrInt(v: number): string {
 // ---------------------------------------------------------------- data conversion
 
 /**
- * np.asarray(v) flattened to float64, as matplotlib reads plot data: a copy (a later in-place
- * change does not move a plotted line), in a typed array, which the renderer reads without
- * boxing a number per element.
+ * np.asarray(v) flattened, as matplotlib reads plot data, in the answer's form: lists, ranges,
+ * numpy arrays, tensors (one that requires grad fails as `.numpy()` does). A tensor's (or its
+ * numpy() array's) values are its storage's shared answer values (taken now: a later in-place
+ * write makes new ones); anything else is read into a fresh array.
  */
-function numbers(v: PyValue, what: string, axes: AxesRecord | null = null): Float64Array {
+function numbers(v: PyValue, what: string): WireValues {
   if (v instanceof Tensor) {
     if (v.requiresGrad) throw pyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
-    return copied(v.data, axes);
+    return charged(flatWireValues(v));
   }
-  if (v instanceof PyNdarray) return copied(v.data, axes);
-  if (typeof v === 'number') return Float64Array.of(v);
-  if (typeof v === 'bigint') return Float64Array.of(Number(v));
-  if (typeof v === 'boolean') return Float64Array.of(v ? 1 : 0);
+  if (v instanceof PyNdarray) {
+    const storage = v.storage;
+    return charged(storage !== null && storage.buffer === v.data ? wireValuesOf(storage, v.data) : wireValues(v.data));
+  }
+  if (typeof v === 'number') return wireValues([v]);
+  if (typeof v === 'bigint') return [Number(v)];
+  if (typeof v === 'boolean') return [v ? 1 : 0];
   if (v instanceof PyList || v instanceof PyTuple || v instanceof PyRange) {
     const parts = toArray(v).map((item) => numbers(item, what));
-    const out = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return charged(parts.length === 1 ? parts[0] : parts.flat());
   }
   throw pyError('TypeError', `${what}: cannot plot values of type '${typeName(v)}'`);
 }
 
-/**
- * A copy of the data, or an equal array the Axes already recorded (records never change, so
- * lines plotted against the same x share one array: one copy, one wire array, one JSON text).
- */
-function copied(data: ArrayLike<number>, axes: AxesRecord | null): Float64Array {
-  // elements are work as a kernel's are (one unit each), not interpreter steps
-  chargeWork(data.length);
-  if (axes !== null) {
-    for (const line of axes.lines) {
-      if (sameValues(line.x, data)) return line.x;
-      if (sameValues(line.y, data)) return line.y;
-    }
-  }
-  return new Float64Array(data);
-}
-
-/** Same length and values (=== : NaN is never shared; -0 and 0 print alike in the answer and the SVG). */
-function sameValues(recorded: Float64Array, data: ArrayLike<number>): boolean {
-  if (recorded.length !== data.length) return false;
-  // metered: many lines of equal length that differ late would otherwise compare for free
-  chargeWork(recorded.length);
-  for (let i = 0; i < recorded.length; i++) if (recorded[i] !== data[i]) return false;
-  return true;
+/** Plotted values are work as a kernel's elements are (one unit each), not interpreter steps. */
+function charged(values: WireValues): WireValues {
+  chargeWork(values.length);
+  return values;
 }
 
 function isFormatString(v: PyValue): v is string {
@@ -308,15 +267,15 @@ function plotOn(axes: Axes, args: PyValue[], kwargs: Kwargs): PyValue {
   while (i < args.length) {
     const first = args[i];
     const second = args[i + 1];
-    let x: Float64Array;
-    let y: Float64Array;
+    let x: WireValues;
+    let y: WireValues;
     if (second === undefined || isFormatString(second)) {
-      y = numbers(first, 'plot', axes.record);
-      x = y.map((_, k) => k);
+      y = numbers(first, 'plot');
+      x = Array.from(y, (_, k) => k);
       i += second === undefined ? 1 : 2;
     } else {
-      x = numbers(first, 'plot', axes.record);
-      y = numbers(second, 'plot', axes.record);
+      x = numbers(first, 'plot');
+      y = numbers(second, 'plot');
       i += 2;
       if (i < args.length && isFormatString(args[i])) i += 1;
     }

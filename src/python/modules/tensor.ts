@@ -292,7 +292,8 @@ defineMethods(tensorType, {
   numpy: (self) => {
     const t = self as Tensor;
     if (t.requiresGrad) throw pyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
-    return new PyNdarray(t.dense ? t.data : t.data, t.shape.slice(), t.dtype);
+    const data = t.data;
+    return new PyNdarray(data, t.shape.slice(), t.dtype, t.dense && t.storage.buffer === data ? t.storage : null);
   },
   size: (self, args, kwargs) => {
     const t = self as Tensor;
