@@ -58,6 +58,9 @@ function format(t: Tensor, suffixes: ReprSuffixes, cacheable: boolean): string {
   let text: string;
   if (t.numel === 0) {
     text = addSuffixes(PREFIX + '[]', suffixList, indent);
+  } else if (t.ndim === 0) {
+    // one value (every printed loss and gradient of a scalar): its text alone, joined as strings
+    text = addSuffixes(PREFIX + scalarText(t.data[0], t.dtype), suffixList, indent);
   } else if (cached !== null) {
     text = addSuffixes(PREFIX + cached.text, suffixList, indent);
   } else if (suffixList.every(isAscii)) {
@@ -685,6 +688,20 @@ function formatInNotation(values: ArrayLike<number>, notation: Notation): Format
   elements.width = width;
   elements.maxLength = Math.max(width, maxLength);
   return elements;
+}
+
+/** A 0-dim tensor's value as printed: formatAll's notation and text for one value (no padding: it is its own width). */
+function scalarText(v: number, dtype: Tensor['dtype']): string {
+  if (dtype === 'bool') return v !== 0 ? 'True' : 'False';
+  if (dtype === 'int64') return String(v);
+  let notation: Notation = 'integer';
+  const magnitude = Math.abs(v);
+  // v - v is 0 exactly for finite v
+  if (magnitude !== 0 && v - v === 0) {
+    if (Number.isInteger(v)) notation = magnitude > 1e8 ? 'scientific' : 'integer';
+    else notation = magnitude > 1e8 || magnitude < 1e-4 ? 'scientific' : 'fixed';
+  }
+  return formatElement(v, notation);
 }
 
 /** Integer and bool elements: `str(value)` (`True`/`False`), right-aligned to the widest. */
