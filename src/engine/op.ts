@@ -268,11 +268,14 @@ export function defineOp(def: OpDef): OpDef {
  * and converts each to what its kind promises (see ParamKind).
  */
 export function bindArguments(op: OpDef, positional: readonly Value[], keywords: Readonly<Record<string, Value>>): Record<string, Value> {
-  // a plain object filled in the op's parameter order (one hidden class per op, not a dictionary);
-  // a name is bound when it is an own property (no parameter is named after Object.prototype's)
+  // A plain object filled in the op's parameter order (one hidden class per op, not a
+  // dictionary). No parameter is named after a property of Object.prototype, and no Value is
+  // undefined: `bound[name] === undefined` means unbound.
+  const params = op.params;
   const bound: Record<string, Value> = {};
   let index = 0;
-  for (const param of op.params) {
+  for (let p = 0; p < params.length; p++) {
+    const param = params[p];
     if (param.variadic) {
       const rest = positional.slice(index);
       index = positional.length;
@@ -285,26 +288,34 @@ export function bindArguments(op: OpDef, positional: readonly Value[], keywords:
     }
   }
   if (index < positional.length) {
-    const accepted = op.params.filter((p) => !p.keywordOnly).length;
+    const accepted = params.filter((p) => !p.keywordOnly).length;
     throw typeError(`${op.name}() takes ${accepted} positional argument${accepted === 1 ? '' : 's'} but ${positional.length} were given`);
   }
-  for (const key of Object.keys(keywords)) {
-    const param = op.params.find((p) => p.name === key);
-    if (!param) throw typeError(`${op.name}() got an unexpected keyword argument '${key}'`);
-    if (Object.hasOwn(bound, key)) throw typeError(`${op.name}() got multiple values for argument '${key}'`);
-    bound[key] = keywords[key];
+  if (keywords !== NO_KEYWORDS) {
+    for (const key of Object.keys(keywords)) {
+      const param = params.find((p) => p.name === key);
+      if (!param) throw typeError(`${op.name}() got an unexpected keyword argument '${key}'`);
+      if (bound[key] !== undefined) throw typeError(`${op.name}() got multiple values for argument '${key}'`);
+      bound[key] = keywords[key];
+    }
   }
-  for (const param of op.params) {
-    if (!Object.hasOwn(bound, param.name)) {
+  for (let p = 0; p < params.length; p++) {
+    const param = params[p];
+    const value = bound[param.name];
+    if (value === undefined) {
       if (param.default === undefined) {
         throw typeError(`${op.name}() missing required argument '${param.name}'`);
       }
-      bound[param.name] = param.default;
+      bound[param.name] = checkKind(op, param, param.default);
+    } else {
+      bound[param.name] = checkKind(op, param, value);
     }
-    bound[param.name] = checkKind(op, param, bound[param.name]);
   }
   return bound;
 }
+
+/** The keywords of a call that has none (bindArguments skips them without a look). */
+export const NO_KEYWORDS: Readonly<Record<string, Value>> = Object.freeze(Object.create(null));
 
 function typeError(message: string): ProblemError {
   return new ProblemError('invalid-argument', message, { pythonType: 'TypeError' });
@@ -380,11 +391,38 @@ function asNumber(op: OpDef, param: Param, value: Value): number {
   throw kindError(op, param, 'Number', value);
 }
 
+/** Each kind and its non-optional form. */
+const BASE_KIND: Readonly<Record<ParamKind, ParamKind>> = {
+  tensor: 'tensor',
+  'tensor?': 'tensor',
+  number: 'number',
+  'number?': 'number',
+  scalar: 'scalar',
+  'scalar?': 'scalar',
+  'tensor|number': 'tensor|number',
+  'tensor|number?': 'tensor|number',
+  int: 'int',
+  'int?': 'int',
+  'int|tuple': 'int|tuple',
+  'int|tuple?': 'int|tuple',
+  ints: 'ints',
+  'ints?': 'ints',
+  bool: 'bool',
+  'bool?': 'bool',
+  string: 'string',
+  'string?': 'string',
+  dtype: 'dtype',
+  'dtype?': 'dtype',
+  tensors: 'tensors',
+  any: 'any',
+};
+const OPTIONAL_KINDS: ReadonlySet<ParamKind> = new Set((Object.keys(BASE_KIND) as ParamKind[]).filter((kind) => kind.endsWith('?')));
+
 function checkKind(op: OpDef, param: Param, value: Value): Value {
   const kind = param.kind;
-  const optional = kind.endsWith('?');
-  if (value === null && optional) return null;
-  switch (optional ? (kind.slice(0, -1) as ParamKind) : kind) {
+  if (value === null && OPTIONAL_KINDS.has(kind)) return null;
+  // the kind without its `?` (a table lookup: the op table's kinds are interned strings, a slice is not)
+  switch (BASE_KIND[kind]) {
     case 'tensor':
       if (!isTensor(value)) throw kindError(op, param, 'Tensor', value);
       return value;

@@ -3,7 +3,7 @@
  * sequences, programs' own dunder methods, and tensors through the op table (an op declares the
  * operator spellings it implements, e.g. `operators: ['+']`).
  */
-import { bindArguments, NamedTuple, type OpDef, type Value } from '../engine/op.js';
+import { bindArguments, NamedTuple, NO_KEYWORDS, type OpDef, type Value } from '../engine/op.js';
 import { OPS, OPS_BY_NAME } from '../engine/ops/index.js';
 import { Tensor } from '../engine/tensor.js';
 import type * as ast from './ast.js';
@@ -56,8 +56,6 @@ export function callOp(op: OpDef, args: readonly PyValue[], kwargs: Kwargs): PyV
   const bound = bindArguments(op, args.map(toOpValue), keywords);
   return fromOp(opObserver === null ? op.call(bound) : observedCall(op, bound));
 }
-
-const NO_KEYWORDS: Readonly<Record<string, Value>> = Object.freeze(Object.create(null));
 
 /** Sees each op a program calls and its result (ops an op calls inside itself are not seen). */
 export type OpObserver = (op: OpDef, result: Value) => void;
