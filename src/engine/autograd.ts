@@ -70,6 +70,8 @@ export class Node {
   outputCount = 1;
   /** For a node of several outputs: the gradients of the inputs from one gradient (or null) per output. */
   multiBackward: ((gradOutputs: readonly (Tensor | null)[]) => (Tensor | null)[]) | null = null;
+  /** The last graph walk (reachableNodes) that reached this node. */
+  reachedBy = 0;
 
   constructor(name: string, next: readonly Edge[], inputMeta: readonly InputMeta[], backward: BackwardFn, variable: Tensor | null = null) {
     this.name = name;
@@ -261,20 +263,34 @@ function rootGradient(root: Tensor, gradient: Tensor | null, index = 0): Tensor 
   return gradient.dtype === root.dtype ? gradient : castTo(gradient, root.dtype);
 }
 
-/** Every node reachable from the roots, found with an explicit stack (no recursion). */
+/** Numbers the graph walks: a node reached by the current one carries its number. */
+let walks = 0;
+
+/**
+ * Every node reachable from the roots, found with an explicit stack (no recursion). A walk marks
+ * the nodes it reaches with its own number (no set); it ends before any backward rule runs, so a
+ * walk started inside one (a custom Function's backward) never interleaves with it.
+ */
 function reachableNodes(roots: readonly Node[]): Node[] {
-  const seen = new Set<Node>(roots);
-  const stack = [...seen];
-  while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    for (const { node: child } of node.next) {
-      if (child && !seen.has(child)) {
-        seen.add(child);
-        stack.push(child);
+  const walk = ++walks;
+  const reached: Node[] = [];
+  for (const root of roots) {
+    if (root.reachedBy === walk) continue;
+    root.reachedBy = walk;
+    reached.push(root);
+  }
+  // `reached` is also the stack: every node in it is expanded once, in order
+  for (let i = 0; i < reached.length; i++) {
+    const next = reached[i].next;
+    for (let e = 0; e < next.length; e++) {
+      const child = next[e].node;
+      if (child !== null && child.reachedBy !== walk) {
+        child.reachedBy = walk;
+        reached.push(child);
       }
     }
   }
-  return [...seen];
+  return reached;
 }
 
 /**
