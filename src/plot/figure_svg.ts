@@ -53,8 +53,13 @@ export function renderFigureSvg(figure: FigureSpec): string {
   // every line's values as doubles (a missing value NaN), read by one kind of loop
   const xs = figure.lines.map((l) => doubles(l.x));
   const ys = figure.lines.map((l) => doubles(l.y));
-  const x = scaleLinear().domain(paddedDomain(xs)).range([plot.x, plot.x + plot.width]);
-  const y = scaleLinear().domain(paddedDomain(ys)).range([plot.y + plot.height, plot.y]);
+  const xDomain = paddedDomain(xs);
+  const yDomain = paddedDomain(ys);
+  const x = scaleLinear().domain(xDomain).range([plot.x, plot.x + plot.width]);
+  const y = scaleLinear().domain(yDomain).range([plot.y + plot.height, plot.y]);
+  // each axis's map worked out once for every line of the figure
+  const toX = linearMap(x);
+  const toY = linearMap(y);
 
   // ASCII only (escapeXml writes everything else as references), written as bytes and decoded once
   const out = svgWriter;
@@ -66,7 +71,7 @@ export function renderFigureSvg(figure: FigureSpec): string {
   if (figure.title) {
     out.text(`<g class="role-title"><text class="role-title-text" x="${plot.x}" y="${12 + 16}" font-size="14" font-family="monospace">${escapeXml(figure.title)}</text></g>`);
   }
-  out.text(axesCached(x, y, plot, figure.grid ?? true));
+  out.text(axesCached(xDomain, yDomain, x, y, plot, figure.grid ?? true));
   if (figure.xlabel) {
     out.text(`<g class="role-axis-title"><text x="${plot.x + plot.width / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(figure.xlabel)}</text></g>`);
   }
@@ -75,8 +80,8 @@ export function renderFigureSvg(figure: FigureSpec): string {
     out.text(`<g class="role-axis-title"><text x="16" y="${cy}" text-anchor="middle" transform="rotate(-90 16 ${cy})">${escapeXml(figure.ylabel)}</text></g>`);
   }
   out.text(`<defs><clipPath id="plot-area"><rect x="${plot.x}" y="${plot.y}" width="${plot.width}" height="${plot.height}"/></clipPath></defs>`);
-  figure.lines.forEach((l, i) => series(out, l.style === 'scatter', xs[i], ys[i], escapeXml(colorOf(l, i)), x, y));
-  if (legendEntries.length > 0) out.text(legend(legendEntries, plot.x, 12 + (figure.title ? TITLE_HEIGHT : 0), plot.width));
+  figure.lines.forEach((l, i) => series(out, l.style === 'scatter', xs[i], ys[i], escapeXml(colorOf(l, i)), x, y, toX, toY));
+  if (legendEntries.length > 0) out.text(legendCached(legendEntries, plot.x, 12 + (figure.title ? TITLE_HEIGHT : 0), plot.width));
   out.text('</svg>');
   return out.toString();
 }
@@ -127,28 +132,41 @@ function paddedDomain(arrays: readonly (readonly number[])[]): [number, number] 
 /**
  * The axes' markup by what alone decides it (both domains, the plot box, the grid): the same
  * axes come back figure after figure (a lab plots over one x range), and their ticks and tick
- * labels (d3's) cost as much as a 1000-point line. At most AXES_KEPT are kept, most recent last.
+ * labels (d3's) cost as much as a 1000-point line. At most AXES_KEPT are kept, most recent last;
+ * they are told apart by their numbers (a text key took ~1 us: doubles printed as text).
  */
-function axesCached(x: Scale, y: Scale, plot: { x: number; y: number; width: number; height: number }, grid: boolean): string {
-  const [x0, x1] = x.domain();
-  const [y0, y1] = y.domain();
-  const [r0, r1] = x.range();
-  const [s0, s1] = y.range();
-  const key = `${x0} ${x1} ${y0} ${y1} ${r0} ${r1} ${s0} ${s1} ${plot.x} ${plot.y} ${plot.width} ${plot.height} ${grid}`;
-  const hit = axesKept.get(key);
-  if (hit !== undefined) {
-    axesKept.delete(key);
-    axesKept.set(key, hit);
-    return hit;
+function axesCached(
+  xDomain: readonly [number, number],
+  yDomain: readonly [number, number],
+  x: Scale,
+  y: Scale,
+  plot: { x: number; y: number; width: number; height: number },
+  grid: boolean,
+): string {
+  const key = [xDomain[0], xDomain[1], yDomain[0], yDomain[1], plot.x, plot.y, plot.width, plot.height, grid ? 1 : 0];
+  for (let i = axesKept.length - 1; i >= 0; i--) {
+    const entry = axesKept[i];
+    if (!sameNumbers(entry.key, key)) continue;
+    if (i !== axesKept.length - 1) {
+      axesKept.splice(i, 1);
+      axesKept.push(entry);
+    }
+    return entry.text;
   }
   const text = axes(x, y, plot, grid);
-  if (axesKept.size >= AXES_KEPT) axesKept.delete(axesKept.keys().next().value as string);
-  axesKept.set(key, text);
+  if (axesKept.length >= AXES_KEPT) axesKept.shift();
+  axesKept.push({ key, text });
   return text;
 }
 
+/** Equal numbers (Object.is: -0 and 0 differ, NaN equals NaN; a domain is never NaN). */
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
 const AXES_KEPT = 64;
-const axesKept = new Map<string, string>();
+const axesKept: { key: readonly number[]; text: string }[] = [];
 
 function axes(x: Scale, y: Scale, plot: { x: number; y: number; width: number; height: number }, grid: boolean): string {
   const parts: string[] = [`<g class="role-axis">`];
@@ -174,7 +192,7 @@ function axes(x: Scale, y: Scale, plot: { x: number; y: number; width: number; h
   return parts.join('');
 }
 
-function series(out: SvgWriter, scatter: boolean, xs: readonly number[], ys: readonly number[], color: string, x: Scale, y: Scale): void {
+function series(out: SvgWriter, scatter: boolean, xs: readonly number[], ys: readonly number[], color: string, x: Scale, y: Scale, toX: LinearMap | null, toY: LinearMap | null): void {
   if (scatter) {
     const n = Math.min(xs.length, ys.length);
     const dots: string[] = [];
@@ -187,7 +205,7 @@ function series(out: SvgWriter, scatter: boolean, xs: readonly number[], ys: rea
     return;
   }
   out.text('<g class="mark-line" clip-path="url(#plot-area)"><path d="');
-  writeLinePath(out, xs, ys, x, y, SIMPLIFY_THRESHOLD);
+  writeLinePath(out, xs, ys, x, y, toX, toY, SIMPLIFY_THRESHOLD);
   out.text(`" fill="none" stroke="${color}" stroke-width="2"/></g>`);
 }
 
@@ -211,7 +229,7 @@ export const SIMPLIFY_THRESHOLD = 1 / 9;
 export function linePathData(xs: ArrayLike<number | string | null>, ys: ArrayLike<number | string | null>, x: Scale, y: Scale, threshold = SIMPLIFY_THRESHOLD): string {
   const out = pathWriter;
   out.at = 0;
-  writeLinePath(out, doubles(xs), doubles(ys), x, y, threshold);
+  writeLinePath(out, doubles(xs), doubles(ys), x, y, linearMap(x), linearMap(y), threshold);
   return out.toString();
 }
 
@@ -219,11 +237,9 @@ const MOVE = 0x4d; /* M */
 const LINE = 0x4c; /* L */
 const CLOSE = 0x5a; /* Z */
 
-/** Writes linePathData's text at the writer's end. */
-function writeLinePath(out: SvgWriter, xs: readonly number[], ys: readonly number[], x: Scale, y: Scale, threshold: number): void {
+/** Writes linePathData's text at the writer's end; toX and toY are linearMap(x) and linearMap(y). */
+function writeLinePath(out: SvgWriter, xs: readonly number[], ys: readonly number[], x: Scale, y: Scale, toX: LinearMap | null, toY: LinearMap | null, threshold: number): void {
   const n = Math.min(xs.length, ys.length);
-  const toX = linearMap(x);
-  const toY = linearMap(y);
   // Which points to keep is decided on coordinates from one multiply-add (within an ulp or so of
   // the scale's); the points kept are written with the scale's own (d3's) arithmetic.
   const slopeX = toX === null ? 0 : toX.slope;
@@ -373,30 +389,45 @@ function writeHundredths(bytes: Uint8Array, view: DataView, at: number, hundredt
 
 /** ASCII text written as bytes and decoded once (a figure is one string, not its pieces joined). */
 class SvgWriter {
-  bytes = allocateBytes(1 << 15);
-  /** The same bytes, for stores of several at once. */
-  view = viewOf(this.bytes);
+  private buffer = allocateBytes(1 << 15);
+  /**
+   * The same bytes as a plain Uint8Array (stores into Node's Buffer subclass ran ~20% slower)
+   * and as a DataView, for stores of several at once.
+   */
+  bytes = new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+  view = viewOf(this.buffer);
   /** Bytes written so far. */
   at = 0;
 
   /** The bytes, with room for `count` more after `at` (write from `at`, then advance it). */
   room(count: number): Uint8Array {
     if (this.at + count > this.bytes.length) {
-      this.bytes = grownBytes(this.bytes, this.at, this.at + count);
-      this.view = viewOf(this.bytes);
+      this.buffer = grownBytes(this.buffer, this.at, this.at + count);
+      this.bytes = new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+      this.view = viewOf(this.buffer);
     }
     return this.bytes;
   }
 
-  /** ASCII text (escapeXml's, numbers, markup). */
+  /** ASCII text (escapeXml's, numbers, markup): short text copied here (a Buffer write is a call into C++). */
   text(text: string): void {
-    this.at += writeAscii(this.room(text.length), text, this.at);
+    const bytes = this.room(text.length);
+    if (text.length > SHORT_TEXT) {
+      this.at += writeAscii(this.buffer, text, this.at);
+      return;
+    }
+    let at = this.at;
+    for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
+    this.at = at;
   }
 
   toString(): string {
-    return asciiText(this.bytes, 0, this.at);
+    return asciiText(this.buffer, 0, this.at);
   }
 }
+
+/** Text at most this long is copied by SvgWriter itself. */
+const SHORT_TEXT = 160;
 
 /** Rendering is never re-entered: one writer for figures, one for paths asked for alone. */
 const svgWriter = new SvgWriter();
@@ -441,6 +472,21 @@ function linearMap(scale: Scale): LinearMap | null {
   return new LinearMap(d0, span, r0, r1);
 }
 
+
+/** The legend's markup, kept by its labels, colours and place (a lab's figures share one). */
+function legendCached(entries: readonly { label: string | null; color: string }[], left: number, top: number, width: number): string {
+  let key = `${left} ${top} ${width}`;
+  for (const entry of entries) key += `\u0000${entry.label}\u0000${entry.color}`;
+  const hit = legendsKept.get(key);
+  if (hit !== undefined) return hit;
+  const text = legend(entries, left, top, width);
+  if (legendsKept.size >= LEGENDS_KEPT) legendsKept.delete(legendsKept.keys().next().value as string);
+  legendsKept.set(key, text);
+  return text;
+}
+
+const LEGENDS_KEPT = 64;
+const legendsKept = new Map<string, string>();
 
 function legend(entries: readonly { label: string | null; color: string }[], left: number, top: number, width: number): string {
   const column = width / 3;
