@@ -70,8 +70,9 @@ export class Node {
   outputCount = 1;
   /** For a node of several outputs: the gradients of the inputs from one gradient (or null) per output. */
   multiBackward: ((gradOutputs: readonly (Tensor | null)[]) => (Tensor | null)[]) | null = null;
-  /** The last graph walk (reachableNodes) that reached this node. */
+  /** The last graph walk (reachableNodes) that reached this node, and its place in that walk's order. */
   reachedBy = 0;
+  walkIndex = 0;
 
   constructor(name: string, next: readonly Edge[], inputMeta: readonly InputMeta[], backward: BackwardFn, variable: Tensor | null = null) {
     this.name = name;
@@ -307,38 +308,46 @@ function runBackward(
 ): Map<Node, Tensor> {
   // A node is created after every node it points to, so descending creation
   // order visits each node after all of its consumers: a topological order.
-  const order = reachableNodes(roots.map((r) => r.node)).sort((a, b) => b.sequenceNr - a.sequenceNr);
+  const order = reachableNodes(roots.map((r) => r.node));
+  const walk = walks;
+  sortNewestFirst(order);
   chargeWork(order.length); // every reachable node is visited and sorted
   const leadsToCapture = capture === null ? null : nodesLeadingTo(capture, order);
-  const pending = new Map<Node, Tensor>();
+  // The gradient waiting for each node, by its place in `order` (kept on the node while this walk's
+  // mark is on it; a walk inside a backward rule re-marks what it reaches, found then by search).
+  for (let i = 0; i < order.length; i++) order[i].walkIndex = i;
+  const placeOf = (node: Node): number => (node.reachedBy === walk ? node.walkIndex : order.indexOf(node));
+  const pending = new Array<Tensor | undefined>(order.length);
   // Nodes of several outputs (split, unbind) collect one gradient per output.
-  const pendingOutputs = new Map<Node, (Tensor | null)[]>();
+  const pendingOutputs: ((Tensor | null)[] | undefined)[] = [];
   const addGradient = (target: Node, outputNr: number, grad: Tensor) => {
+    const place = placeOf(target);
     if (target.outputCount === 1) {
-      const previous = pending.get(target);
-      pending.set(target, previous === undefined ? grad : accumulate(previous, grad));
+      const previous = pending[place];
+      pending[place] = previous === undefined ? grad : accumulate(previous, grad);
       return;
     }
-    let slots = pendingOutputs.get(target);
+    let slots = pendingOutputs[place];
     if (slots === undefined) {
       slots = new Array<Tensor | null>(target.outputCount).fill(null);
-      pendingOutputs.set(target, slots);
+      pendingOutputs[place] = slots;
     }
     const previous = slots[outputNr];
     slots[outputNr] = previous === null ? grad : accumulate(previous, grad);
   };
   for (const { node, seed, outputNr } of roots) addGradient(node, outputNr ?? 0, seed);
-  const captured = new Map<Node, Tensor>();
-  for (const node of order) {
-    let gradOutput = pending.get(node);
-    const outputGrads = node.outputCount === 1 ? undefined : pendingOutputs.get(node);
+  const captured = capture === null ? NOTHING_CAPTURED : new Map<Node, Tensor>();
+  for (let place = 0; place < order.length; place++) {
+    const node = order[place];
+    let gradOutput = pending[place];
+    const outputGrads = node.outputCount === 1 ? undefined : pendingOutputs[place];
     if (outputGrads !== undefined) {
-      pendingOutputs.delete(node);
+      pendingOutputs[place] = undefined;
       gradOutput = outputGrads.find((g) => g !== null) as Tensor;
     } else if (gradOutput === undefined) {
       continue;
     }
-    pending.delete(node);
+    pending[place] = undefined;
     chargeWork(WORK_PER_NODE); // per node the backward loop runs
     if (capture !== null) {
       if (capture.has(node)) captured.set(node, gradOutput);
@@ -360,6 +369,26 @@ function runBackward(
     }
   }
   return captured;
+}
+
+/** What backward() captures: nothing (grad() gets a map of its own). */
+const NOTHING_CAPTURED: Map<Node, Tensor> = new Map();
+
+/** Sorts nodes newest first (descending creation order), in place: insertion sort for the usual few. */
+function sortNewestFirst(nodes: Node[]): void {
+  if (nodes.length > 32) {
+    nodes.sort((a, b) => b.sequenceNr - a.sequenceNr);
+    return;
+  }
+  for (let i = 1; i < nodes.length; i++) {
+    const node = nodes[i];
+    let j = i - 1;
+    while (j >= 0 && nodes[j].sequenceNr < node.sequenceNr) {
+      nodes[j + 1] = nodes[j];
+      j--;
+    }
+    nodes[j + 1] = node;
+  }
 }
 
 /** The nodes with an edge to a captured node or to a node that leads to one. */

@@ -69,6 +69,30 @@ describe('custom autograd.Function', () => {
     expect(cell.error).toMatchObject({ type: 'RuntimeError', line: 14 });
     expect(cell.error?.message).toMatch(/^Trying to backward through the graph a second time/);
   });
+
+  it('runs a backward pass inside its backward over nodes the outer pass is walking (tensor(9.), as torch 1.13)', () => {
+    const source = [
+      'import torch',
+      'a = torch.tensor(2.0, requires_grad=True)',
+      'b = a * 3',
+      'class F(torch.autograd.Function):',
+      '    @staticmethod',
+      '    def forward(ctx, x):',
+      '        ctx.save_for_backward(x)',
+      '        return x * 2',
+      '    @staticmethod',
+      '    def backward(ctx, g):',
+      '        x, = ctx.saved_tensors',
+      '        inner, = torch.autograd.grad(b, a, retain_graph=True)',
+      '        return g * 2 + inner * 0',
+      'y = F.apply(b) + b',
+      'y.backward()',
+      'print(a.grad)',
+    ].join('\n');
+    const [cell] = runNotebook([source]).cells;
+    expect(cell.error).toBeNull();
+    expect(cell.stdout).toBe('tensor(9.)\n');
+  });
 });
 
 describe('display and variables', () => {
