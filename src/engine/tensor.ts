@@ -2,6 +2,7 @@ import { allocate, convertValues, dtypeOfStorage, isFloating, rounder, type DTyp
 import { ProblemError } from '../errors.js';
 import type { Node } from './autograd.js';
 import type { CachedContents } from './repr.js';
+import type { WireArray } from '../program/wire.js';
 
 /**
  * Values a kernel will compute when they are first read (kernels/fusion.ts
@@ -29,11 +30,11 @@ export class TensorStorage {
    */
   readers: Set<Tensor> | null = null;
   /**
-   * The buffer's values as an answer carries them (program/wire.ts: wireValuesOf), with the
+   * The buffer's values as an answer carries them (program/wire.ts: wireArrayOf), with the
    * buffer and generation they were read at: a tensor shown in a figure and in `variables`, and
    * its views and detach()es, share one array until the next write.
    */
-  wire: { buffer: Storage; generation: number; values: readonly (number | string)[] } | null = null;
+  wire: { buffer: Storage; generation: number; values: WireArray } | null = null;
 
   constructor(buffer: Storage | null) {
     this.buffer = buffer;

@@ -24,12 +24,22 @@ export interface FigureLine {
   /** A missing value (null, or the answer's text of a non-finite one) breaks the line. */
   x: ArrayLike<number | string | null>;
   y: ArrayLike<number | string | null>;
+  /** The range of the finite values, when the caller has it: then they are not read again to find it. */
+  xRange?: ValueRange;
+  yRange?: ValueRange;
   /** Legend text; null leaves the line out of the legend (matplotlib's `_child0`). */
   label: string | null;
   /** Default: matplotlib's colour cycle by position. */
   color?: string;
   /** 'line' joins the points; 'scatter' marks each point. */
   style?: 'line' | 'scatter';
+}
+
+/** The least and greatest finite value (Infinity and -Infinity when there is none), and whether every value is a finite number. */
+export interface ValueRange {
+  low: number;
+  high: number;
+  allFinite: boolean;
 }
 
 /** matplotlib's default colour cycle (tab10). */
@@ -51,10 +61,10 @@ export function renderFigureSvg(figure: FigureSpec): string {
   const plot = { x: MARGIN.left, y: top, width: width - MARGIN.left - MARGIN.right, height: height - top - MARGIN.bottom };
 
   // every line's values as doubles (a missing value NaN), read by one kind of loop
-  const xs = figure.lines.map((l) => doubles(l.x));
-  const ys = figure.lines.map((l) => doubles(l.y));
-  const xDomain = paddedDomain(xs);
-  const yDomain = paddedDomain(ys);
+  const xs = figure.lines.map((l) => doubles(l.x, l.xRange));
+  const ys = figure.lines.map((l) => doubles(l.y, l.yRange));
+  const xDomain = paddedDomain(xs, figure.lines.map((l) => l.xRange));
+  const yDomain = paddedDomain(ys, figure.lines.map((l) => l.yRange));
   const x = scaleLinear().domain(xDomain).range([plot.x, plot.x + plot.width]);
   const y = scaleLinear().domain(yDomain).range([plot.y + plot.height, plot.y]);
   // each axis's map worked out once for every line of the figure
@@ -93,8 +103,9 @@ function colorOf(line: FigureLine, index: number): string {
 }
 
 /** The values as an array of numbers (itself when it is one), a missing value as NaN. */
-function doubles(values: ArrayLike<number | string | null>): readonly number[] {
+function doubles(values: ArrayLike<number | string | null>, range: ValueRange | undefined): readonly number[] {
   if (Array.isArray(values)) {
+    if (range?.allFinite) return values as number[];
     let allNumbers = true;
     for (let i = 0; i < values.length && allNumbers; i++) allNumbers = typeof values[i] === 'number';
     if (allNumbers) return values as number[];
@@ -107,11 +118,20 @@ function doubles(values: ArrayLike<number | string | null>): readonly number[] {
   return out;
 }
 
-/** matplotlib's 5% margins around the finite values; a single value gets a unit-wide window; nothing gets [0, 1]. */
-function paddedDomain(arrays: readonly (readonly number[])[]): [number, number] {
+/**
+ * matplotlib's 5% margins around the finite values; a single value gets a unit-wide window;
+ * nothing gets [0, 1]. A line whose range is known is not read.
+ */
+function paddedDomain(arrays: readonly (readonly number[])[], ranges: readonly (ValueRange | undefined)[]): [number, number] {
   let low = Infinity;
   let high = -Infinity;
   for (let a = 0; a < arrays.length; a++) {
+    const range = ranges[a];
+    if (range !== undefined) {
+      if (range.low < low) low = range.low;
+      if (range.high > high) high = range.high;
+      continue;
+    }
     const array = arrays[a];
     // lines plotted against the same x share its array: read once
     if (arrays.indexOf(array) < a) continue;
@@ -229,7 +249,7 @@ export const SIMPLIFY_THRESHOLD = 1 / 9;
 export function linePathData(xs: ArrayLike<number | string | null>, ys: ArrayLike<number | string | null>, x: Scale, y: Scale, threshold = SIMPLIFY_THRESHOLD): string {
   const out = pathWriter;
   out.at = 0;
-  writeLinePath(out, doubles(xs), doubles(ys), x, y, linearMap(x), linearMap(y), threshold);
+  writeLinePath(out, doubles(xs, undefined), doubles(ys, undefined), x, y, linearMap(x), linearMap(y), threshold);
   return out.toString();
 }
 

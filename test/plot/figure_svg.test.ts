@@ -68,6 +68,28 @@ describe('renderFigureSvg', () => {
   });
 });
 
+describe('renderFigureSvg with the value ranges given', () => {
+  it('draws what it draws when it finds them itself', () => {
+    let seed = 5;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const rangeOf = (values: (number | string | null)[]) => {
+      const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      return { low: Math.min(Infinity, ...finite), high: Math.max(-Infinity, ...finite), allFinite: finite.length === values.length };
+    };
+    for (let trial = 0; trial < 100; trial++) {
+      const n = 1 + Math.floor(random() * 50);
+      const value = (): number | string => (random() < 0.05 ? ['NaN', 'Infinity', '-Infinity'][Math.floor(random() * 3)] : (random() - 0.5) * 10 ** Math.floor(random() * 6 - 2));
+      const lines = Array.from({ length: 1 + (trial % 3) }, (_, i) => ({ x: Array.from({ length: n }, value), y: Array.from({ length: n }, value), label: `line ${i}` }));
+      const figure = { lines, xlabel: 'x', ylabel: null, title: null, legend: true };
+      const given = { ...figure, lines: lines.map((l) => ({ ...l, xRange: rangeOf(l.x), yRange: rangeOf(l.y) })) };
+      expect(renderFigureSvg(given)).toBe(renderFigureSvg(figure));
+    }
+  });
+});
+
 describe('renderFigureSvg keeps the axes it drew', () => {
   it('draws a figure the same whether its axes were drawn before or not', async () => {
     const figures = [0, 1, 2, 0, 3, 1, 0].map((k) => ({

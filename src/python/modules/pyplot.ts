@@ -12,17 +12,17 @@ import { pyError } from '../exceptions.js';
 import { activeInterpreter } from '../interpreter.js';
 import { namedType, repr, runtime, str, toArray, truthy, typeName } from '../objects.js';
 import { floatRepr } from '../format.js';
-import { flatWireValues, wireValues, wireValuesOf, type WireValues } from '../../program/wire.js';
+import { flatWireArray, fromWireNumber, wireArray, wireArrayOf, type WireArray, type WireValues } from '../../program/wire.js';
 import { type Kwargs, type PyClass, PyBuiltin, PyList, PyModule, PyNativeObject, PyNdarray, PyTuple, type PyValue, PyRange } from '../values.js';
 
 export interface LineRecord {
   /**
    * The data as np.asarray gives it, as the answer carries it (non-finite values as strings),
    * taken when plotted: a later in-place change does not move the line (program/wire.ts:
-   * wireValuesOf makes new values after a write).
+   * wireArrayOf makes new values after a write).
    */
-  x: WireValues;
-  y: WireValues;
+  x: WireArray;
+  y: WireArray;
   /** matplotlib's label; null when it starts with `_` (the default `_child0`). */
   label: string | null;
 }
@@ -94,7 +94,7 @@ export function flushFigures(): FigureJson[] {
 
 function axesJson(a: AxesRecord): Omit<FigureJson, 'more_axes' | 'svg'> {
   return {
-    lines: a.lines.map((l) => ({ x: l.x, y: l.y, label: l.label })),
+    lines: a.lines.map((l) => ({ x: l.x.values, y: l.y.values, label: l.label })),
     xlabel: a.xlabel,
     ylabel: a.ylabel,
     title: a.title,
@@ -116,11 +116,14 @@ const SVG_WORK_PER_POINT = 10;
 function figureSvg(a: AxesRecord): string {
   // Drawing costs about ten times copying a point (two coordinates written as text): metered so.
   let points = 0;
-  for (const l of a.lines) points += l.x.length;
-  for (const l of a.scatters) points += l.x.length;
+  for (const l of a.lines) points += l.x.values.length;
+  for (const l of a.scatters) points += l.x.values.length;
   chargeWork(points * SVG_WORK_PER_POINT);
   return renderFigureSvg({
-    lines: [...a.lines.map((l) => ({ x: l.x, y: l.y, label: l.label })), ...a.scatters.map((l) => ({ x: l.x, y: l.y, label: l.label, style: 'scatter' as const }))],
+    lines: [
+      ...a.lines.map((l) => ({ x: l.x.values, y: l.y.values, xRange: l.x, yRange: l.y, label: l.label })),
+      ...a.scatters.map((l) => ({ x: l.x.values, y: l.y.values, xRange: l.x, yRange: l.y, label: l.label, style: 'scatter' as const })),
+    ],
     xlabel: a.xlabel,
     ylabel: a.ylabel,
     title: a.title,
@@ -202,28 +205,31 @@ function floatOrInt(v: number): string {
  * numpy() array's) values are its storage's shared answer values (taken now: a later in-place
  * write makes new ones); anything else is read into a fresh array.
  */
-function numbers(v: PyValue, what: string): WireValues {
+function numbers(v: PyValue, what: string): WireArray {
   if (v instanceof Tensor) {
     if (v.requiresGrad) throw pyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
-    return charged(flatWireValues(v));
+    return charged(flatWireArray(v));
   }
   if (v instanceof PyNdarray) {
     const storage = v.storage;
-    return charged(storage !== null && storage.buffer === v.data ? wireValuesOf(storage, v.data) : wireValues(v.data));
+    return charged(storage !== null && storage.buffer === v.data ? wireArrayOf(storage, v.data) : wireArray(v.data));
   }
-  if (typeof v === 'number') return wireValues([v]);
-  if (typeof v === 'bigint') return [Number(v)];
-  if (typeof v === 'boolean') return [v ? 1 : 0];
+  if (typeof v === 'number') return wireArray([v]);
+  if (typeof v === 'bigint') return wireArray([Number(v)]);
+  if (typeof v === 'boolean') return wireArray([v ? 1 : 0]);
   if (v instanceof PyList || v instanceof PyTuple || v instanceof PyRange) {
     const parts = toArray(v).map((item) => numbers(item, what));
-    return charged(parts.length === 1 ? parts[0] : parts.flat());
+    if (parts.length === 1) return charged(parts[0]);
+    const joined: number[] = [];
+    for (const part of parts) for (const value of part.values) joined.push(typeof value === 'number' ? value : fromWireNumber(value));
+    return charged(wireArray(joined));
   }
   throw pyError('TypeError', `${what}: cannot plot values of type '${typeName(v)}'`);
 }
 
 /** Plotted values are work as a kernel's elements are (one unit each), not interpreter steps. */
-function charged(values: WireValues): WireValues {
-  chargeWork(values.length);
+function charged(values: WireArray): WireArray {
+  chargeWork(values.values.length);
   return values;
 }
 
@@ -267,11 +273,11 @@ function plotOn(axes: Axes, args: PyValue[], kwargs: Kwargs): PyValue {
   while (i < args.length) {
     const first = args[i];
     const second = args[i + 1];
-    let x: WireValues;
-    let y: WireValues;
+    let x: WireArray;
+    let y: WireArray;
     if (second === undefined || isFormatString(second)) {
       y = numbers(first, 'plot');
-      x = Array.from(y, (_, k) => k);
+      x = wireArray(Array.from(y.values, (_, k) => k));
       i += second === undefined ? 1 : 2;
     } else {
       x = numbers(first, 'plot');
@@ -279,8 +285,8 @@ function plotOn(axes: Axes, args: PyValue[], kwargs: Kwargs): PyValue {
       i += 2;
       if (i < args.length && isFormatString(args[i])) i += 1;
     }
-    if (x.length !== y.length) {
-      throw pyError('ValueError', `x and y must have same first dimension, but have shapes (${x.length},) and (${y.length},)`);
+    if (x.values.length !== y.values.length) {
+      throw pyError('ValueError', `x and y must have same first dimension, but have shapes (${x.values.length},) and (${y.values.length},)`);
     }
     axes.record.lines.push({ x, y, label: labelOf(kwargs) });
     lines.push(new Artist(lineType));
@@ -292,7 +298,7 @@ function scatterOn(axes: Axes, args: PyValue[], kwargs: Kwargs): PyValue {
   if (args.length < 2) throw pyError('TypeError', "scatter() missing 1 required positional argument: 'y'");
   const x = numbers(args[0], 'scatter');
   const y = numbers(args[1], 'scatter');
-  if (x.length !== y.length) throw pyError('ValueError', 'x and y must be the same size');
+  if (x.values.length !== y.values.length) throw pyError('ValueError', 'x and y must be the same size');
   axes.record.scatters.push({ x, y, label: labelOf(kwargs) });
   return new Artist(collectionType);
 }
